@@ -1,0 +1,57 @@
+"""One settings object, built once from the environment and `.env`.
+
+Nothing else in the project reads os.environ.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+
+
+class Settings(BaseSettings):
+    """Every setting of the bot; see .env.example for what each one does."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: str = ""
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_base_file_url: str = "https://api.telegram.org/file/bot"
+    # A self-hosted Bot API server (--local) lifts getFile's 20 MB limit.
+    telegram_local_mode: bool = False
+    bot_username: str = ""
+    webhook_url: str = ""
+    webhook_secret: str = ""
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'yingjian.db'}"
+    storage_dir: Path = PROJECT_ROOT / "var" / "files"
+    tz: str = Field(default="Asia/Shanghai", alias="TZ")
+    units_file: Path = DATA_DIR / "units.toml"
+    glossary_file: Path = DATA_DIR / "glossary.toml"
+    campaigns_dir: Path = DATA_DIR / "campaigns"
+
+    invite_ttl_hours: int = 72
+    max_upload_mb: int = 20
+    reminder_check_seconds: int = 60
+    log_level: str = "INFO"
+
+    @property
+    def download_limit_bytes(self) -> int:
+        """Largest file the bot may fetch: getFile's cap, unless a local Bot API server lifts it."""
+        if self.telegram_local_mode:
+            return 2000 * 1024 * 1024
+        return self.max_upload_mb * 1024 * 1024
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,357 @@
+"""Typed SQLAlchemy 2 models of the domain in DESIGN.md.
+
+Status of an obligation is never stored: it is derived from its submissions (see
+bot.services.obligations), so it cannot disagree with them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Stable constraint names, so Alembic migrations are the same on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite (which drops the zone) too."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTCDateTime column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    """Now, as an aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy's documented class attribute
+        datetime: UTCDateTime(),
+        date: Date(),
+        dict[str, Any]: JSON(),
+        list[str]: JSON(),
+    }
+
+
+class Campaign(Base):
+    """An assessment campaign: one imported task-division table."""
+
+    __tablename__ = "campaign"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    issuer: Mapped[str] = mapped_column(String(200), default="")
+    doc_number: Mapped[str] = mapped_column(String(100), default="")
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    stats_start: Mapped[date | None]
+    stats_end: Mapped[date | None]
+    deadline: Mapped[datetime | None]
+    division_deadline: Mapped[datetime | None]
+    reminder_rules: Mapped[list[str]] = mapped_column(default=list)
+    quiet_dates: Mapped[list[str]] = mapped_column(default=list)
+    active: Mapped[bool] = mapped_column(default=True)
+    source_file: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    groups: Mapped[list[IndicatorGroup]] = relationship(
+        back_populates="campaign", order_by="IndicatorGroup.position"
+    )
+    indicators: Mapped[list[Indicator]] = relationship(
+        back_populates="campaign", order_by="Indicator.position"
+    )
+
+
+class IndicatorGroup(Base):
+    """A group of indicators (考核指标 一…五)."""
+
+    __tablename__ = "indicator_group"
+    __table_args__ = (UniqueConstraint("campaign_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    number: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="groups")
+
+
+class Indicator(Base):
+    """One assessment indicator with what must be delivered for it."""
+
+    __tablename__ = "indicator"
+    __table_args__ = (UniqueConstraint("campaign_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("indicator_group.id", ondelete="SET NULL")
+    )
+    number: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(Text)
+    key_points: Mapped[str] = mapped_column(Text, default="")
+    material: Mapped[str] = mapped_column(Text, default="")
+    keywords: Mapped[list[str]] = mapped_column(default=list)
+    score: Mapped[str] = mapped_column(String(32), default="")
+    template_hint: Mapped[str] = mapped_column(Text, default="")
+    # None: the campaign's deadline applies.
+    deadline: Mapped[datetime | None]
+    position: Mapped[int] = mapped_column(default=0)
+    archived: Mapped[bool] = mapped_column(default=False)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="indicators")
+    group: Mapped[IndicatorGroup | None] = relationship()
+    obligations: Mapped[list[Obligation]] = relationship(back_populates="indicator")
+
+    @property
+    def effective_deadline(self) -> datetime | None:
+        """The indicator's own deadline, else the campaign's."""
+        return self.deadline or self.campaign.deadline
+
+
+class Unit(Base):
+    """A responsible unit (责任单位); shared across campaigns."""
+
+    __tablename__ = "unit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    aliases: Mapped[list[UnitAlias]] = relationship(
+        back_populates="unit", cascade="all, delete-orphan", order_by="UnitAlias.alias"
+    )
+
+
+class UnitAlias(Base):
+    """Another name of a unit (县法院 for 县人民法院)."""
+
+    __tablename__ = "unit_alias"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+    alias: Mapped[str] = mapped_column(String(100), unique=True)
+
+    unit: Mapped[Unit] = relationship(back_populates="aliases")
+
+
+class Obligation(Base):
+    """Indicator × unit: the unit must deliver material for the indicator."""
+
+    __tablename__ = "obligation"
+    __table_args__ = (UniqueConstraint("indicator_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+    archived: Mapped[bool] = mapped_column(default=False)
+
+    indicator: Mapped[Indicator] = relationship(back_populates="obligations")
+    unit: Mapped[Unit] = relationship()
+    submissions: Mapped[list[Submission]] = relationship(
+        back_populates="obligation", order_by="Submission.version"
+    )
+
+
+class Contact(Base):
+    """A Telegram user registered for a unit, or as a coordinator."""
+
+    __tablename__ = "contact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="SET NULL"))
+    role: Mapped[str] = mapped_column(String(16), default="contact")
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    username: Mapped[str] = mapped_column(String(100), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    unit: Mapped[Unit | None] = relationship()
+
+
+class Invite(Base):
+    """A single-use, expiring registration token behind a deep link."""
+
+    __tablename__ = "invite"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(16), default="contact")
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    used_by: Mapped[int | None] = mapped_column(BigInteger)
+
+    unit: Mapped[Unit | None] = relationship()
+
+
+class Chat(Base):
+    """A Telegram group bound to a unit, or the coordinator group."""
+
+    __tablename__ = "chat"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    telegram_chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "unit" | "coordinator"
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    bound_by: Mapped[int | None] = mapped_column(BigInteger)
+    bound_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reminders_paused: Mapped[bool] = mapped_column(default=False)
+    # Set when Telegram answers 403 (the bot was removed); its unit falls back to private chats.
+    unreachable: Mapped[bool] = mapped_column(default=False)
+
+    unit: Mapped[Unit | None] = relationship()
+
+
+class Submission(Base):
+    """One delivered file for an obligation, with how it was matched and reviewed."""
+
+    __tablename__ = "submission"
+    __table_args__ = (
+        UniqueConstraint("obligation_id", "version"),
+        Index("ix_submission_sha256", "sha256"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    obligation_id: Mapped[int] = mapped_column(ForeignKey("obligation.id", ondelete="CASCADE"))
+    version: Mapped[int]
+    uploaded_by: Mapped[int | None] = mapped_column(BigInteger)
+    uploader_name: Mapped[str] = mapped_column(String(200), default="")
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    filename: Mapped[str] = mapped_column(String(300))
+    caption: Mapped[str] = mapped_column(Text, default="")
+    size: Mapped[int] = mapped_column(BigInteger, default=0)
+    mime_type: Mapped[str] = mapped_column(String(200), default="")
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(200))
+    telegram_file_id: Mapped[str] = mapped_column(String(300), default="")
+    telegram_file_unique_id: Mapped[str] = mapped_column(String(100), default="")
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    match_method: Mapped[str] = mapped_column(String(16), default="auto")
+    match_score: Mapped[float | None]
+    review_status: Mapped[str] = mapped_column(String(16), default="submitted")
+    review_comment: Mapped[str] = mapped_column(Text, default="")
+    reviewed_by: Mapped[int | None] = mapped_column(BigInteger)
+    reviewed_at: Mapped[datetime | None]
+    withdrawn_at: Mapped[datetime | None]
+
+    obligation: Mapped[Obligation] = relationship(back_populates="submissions")
+
+
+class PendingUpload(Base):
+    """A stored file waiting for its uploader to choose the indicator (survives restarts)."""
+
+    __tablename__ = "pending_upload"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+    uploaded_by: Mapped[int | None] = mapped_column(BigInteger)
+    uploader_name: Mapped[str] = mapped_column(String(200), default="")
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    filename: Mapped[str] = mapped_column(String(300))
+    caption: Mapped[str] = mapped_column(Text, default="")
+    size: Mapped[int] = mapped_column(BigInteger, default=0)
+    mime_type: Mapped[str] = mapped_column(String(200), default="")
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(200))
+    telegram_file_id: Mapped[str] = mapped_column(String(300), default="")
+    telegram_file_unique_id: Mapped[str] = mapped_column(String(100), default="")
+    candidates: Mapped[list[str]] = mapped_column(default=list)
+    scores: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+    resolution: Mapped[str] = mapped_column(String(32), default="")
+
+
+class ReminderDispatch(Base):
+    """One reminder message for (campaign, unit, chat, rule, due time): the exactly-once ledger."""
+
+    __tablename__ = "reminder_dispatch"
+    __table_args__ = (UniqueConstraint("campaign_id", "unit_id", "chat_id", "rule", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    rule: Mapped[str] = mapped_column(String(64))
+    due_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+
+class AuditEvent(Base):
+    """Who did what, when."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
+    actor: Mapped[str] = mapped_column(String(100), default="")
+    action: Mapped[str] = mapped_column(String(64))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id", ondelete="SET NULL"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="SET NULL"))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class InboxUpdate(Base):
+    """A received Telegram update, kept until handled: PTB confirms updates before handling."""
+
+    __tablename__ = "inbox_update"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    payload: Mapped[dict[str, Any]]
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    handled_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
