@@ -214,7 +214,9 @@ def _open_workbook(path: Path) -> Any:
                 raise ImportFailure(texts.IMPORT_PASSWORD)
             raise ImportFailure(texts.IMPORT_OLD_XLS)
     if not zipfile.is_zipfile(path):
-        raise ImportFailure(texts.IMPORT_NOT_XLSX.format(name=path.name))
+        # A zip's local header without its central directory: a truncated download.
+        failure = texts.IMPORT_CORRUPT if head.startswith(b"PK\x03\x04") else texts.IMPORT_NOT_XLSX
+        raise ImportFailure(failure.format(name=path.name))
     _refuse_huge_sheets(path)
     try:
         return load_workbook(path, data_only=True)
@@ -400,8 +402,7 @@ def _assign_columns(roles: list[str | None], rows: list[list[str]]) -> _Columns:
     text_columns = [
         i
         for i in range(width)
-        if (i not in taken
-        and roles[i] is not None)
+        if (i not in taken and roles[i] is not None)
         or (i not in taken and roles[i] is None and _has_text(rows, i))
     ]
     columns.item = _item_column(rows, [i for i in text_columns if roles[i] != "category"])
@@ -613,7 +614,7 @@ def _first_date(text: str) -> date | None:
 def _facts_from_notes(spec: CampaignSpec, notes: list[str]) -> None:
     """Statistics period and deadline written in note rows ("注：…统计时间为…至…")."""
     for note in dict.fromkeys(notes):
-        for sentence in re.split(r"[。；;\n]", note):
+        for sentence in re.split(r"[。；;\n，,]", note):
             dates = [
                 date(int(y), int(m), int(d))
                 for y, m, d in _CN_DATE.findall(sentence)

@@ -47,3 +47,76 @@ CAMPAIGN_NOT_FOUND = "找不到活动“{code}”。现有活动：{codes}"
 UNIT_NOT_FOUND = "找不到单位“{name}”。{hint}"
 UNIT_DID_YOU_MEAN = "您是不是指：{names}？"
 UNIT_KNOWN_LIST = "已知单位：{names}"
+
+# --- statuses -------------------------------------------------------------------------------
+STATUS_MARK = {"accepted": "✅", "submitted": "⏳", "missing": "❌", "returned": "↩"}
+STATUS_NAME = {"accepted": "已通过", "submitted": "待审核", "missing": "未交", "returned": "已退回"}
+LATE_MARK = "迟交"
+OVERDUE_MARK = "逾期"
+MATCH_METHOD_NAME = {
+    "auto": "自动归类",
+    "chosen": "用户选择",
+    "corrected": "人工改归类",
+    "cli": "命令行",
+}
+
+# --- Excel summary ----------------------------------------------------------------------------
+XLSX_SHEET_MATRIX = "汇总"
+XLSX_SHEET_SUBMISSIONS = "提交明细"
+XLSX_TITLE = "{title} 材料报送汇总（截至 {now}）"
+XLSX_UNIT = "单位"
+XLSX_INDICATOR_HEADER = "{number}. {title}"
+XLSX_DELIVERED = "已交/应交"
+XLSX_OVERDUE = "逾期"
+XLSX_TOTAL = "合计（已交/应交）"
+XLSX_NOT_RESPONSIBLE = "—"
+XLSX_PROGRESS = "总进度：{done}/{total}（{percent}%），已通过 {accepted} 项"
+XLSX_SUBMISSION_HEADERS = (
+    "单位",
+    "指标",
+    "指标名称",
+    "版本",
+    "文件名",
+    "大小（字节）",
+    "上传人",
+    "上传时间",
+    "归类方式",
+    "审核状态",
+    "审核意见",
+    "SHA-256",
+)
+YES = "是"
+
+# --- owe ----------------------------------------------------------------------------------------
+OWE_HEADER = "【{unit}】{campaign}"
+OWE_COUNT = "还需报送 {owed} 项（共 {total} 项）："
+OWE_ALL_DONE = "✅ 所有材料均已报送（共 {total} 项）。"
+OWE_NOTHING = "本活动中没有需要 {unit} 报送的指标。"
+OWE_ITEM = "{mark} 指标{number} {title}"
+OWE_ITEM_RETURNED = "   ↩ 已被退回：{comment}"
+OWE_MATERIAL = "   需报送：{material}"
+OWE_TEMPLATE = "   模板：{hint}"
+OWE_DEADLINE = "   截止：{deadline}（{left}）"
+OWE_DELIVERED_HEADER = "已报送："
+OWE_DELIVERED_ITEM = "{mark} 指标{number} {title}：{files}"
+OWE_FILE = "《{filename}》{when} {status}"
+OWE_LATE = "（迟交）"
+DATE_FORMAT = "%Y-%m-%d"
+DATETIME_FORMAT = "%m-%d %H:%M"
+
+# --- summary ------------------------------------------------------------------------------------
+SUMMARY_HEADER = "📊 《{title}》材料报送进度"
+SUMMARY_PROGRESS = "已报送 {done}/{total}（{percent}%），已通过 {accepted} 项"
+SUMMARY_DEADLINE = "截止：{deadline}（{left}）"
+SUMMARY_LEGEND = "✅通过 ⏳待审 ❌未交 ↩退回 ⚠逾期/迟交"
+SUMMARY_ROW = "{flag}{unit} {delivered}/{required}：{marks}"
+SUMMARY_OVERDUE_FLAG = "⚠"
+SUMMARY_MARK = "{number}{mark}"
+SUMMARY_LATE_SUFFIX = "迟"
+
+# --- command line -------------------------------------------------------------------------------
+CLI_MIGRATED = "数据库已是最新结构：{url}"
+CLI_ERROR = "错误：{message}"
+CLI_UNITS_LINE = "{name}（别名：{aliases}）"
+CLI_XLSX_WRITTEN = "汇总表已写入：{path}"
+CLI_IMPORT_NOTHING = "data/campaigns/ 下没有 .xlsx 文件。"

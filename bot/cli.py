@@ -1,0 +1,196 @@
+"""The command line: every service of the bot, without Telegram.
+
+python -m bot migrate | import PATH… | units | owe --unit NAME [--json]
+              | summary [--json] [--xlsx PATH] | match | invite | deadline | reminders
+              | export | run
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from bot import texts
+from bot.config import Settings, get_settings
+from bot.db import Database
+from bot.importer import ImportFailure, Overrides, read_workbook
+from bot.services.campaigns import (
+    CampaignNotFound,
+    UnitNotFound,
+    import_campaign,
+    list_units,
+)
+from bot.services.obligations import owed_items
+from bot.services.summary import summary
+from bot.wording import owe_text, summary_lines
+from bot.workbooks import summary_workbook
+
+log = logging.getLogger(__name__)
+
+# Failures whose message is meant for the person at the terminal.
+EXPECTED_ERRORS: tuple[type[Exception], ...] = (ImportFailure, CampaignNotFound, UnitNotFound)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one subcommand; exit code 0 on success, 1 on a failure explained to the user."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    command: Callable[[argparse.Namespace, Settings], int] = args.command
+    try:
+        return command(args, settings)
+    except EXPECTED_ERRORS as error:
+        print(texts.CLI_ERROR.format(message=error), file=sys.stderr)
+        return 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="迎检助手")
+    parser.add_argument(
+        "--now",
+        type=_aware_datetime,
+        default=None,
+        help="pretend it is this time (ISO-8601), for demos and checks",
+    )
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    cmd = commands.add_parser("migrate", help="bring the database schema up to date")
+    cmd.set_defaults(command=cmd_migrate)
+
+    cmd = commands.add_parser("import", help="import task-division workbooks (.xlsx)")
+    cmd.add_argument(
+        "paths", nargs="*", type=Path, help="workbooks; default: every .xlsx in data/campaigns/"
+    )
+    cmd.add_argument("--code", help="campaign code (default: from the workbook or file name)")
+    cmd.add_argument("--title", help="campaign title")
+    cmd.add_argument("--deadline", type=_deadline, help="materials deadline, YYYY-MM-DD[THH:MM]")
+    cmd.add_argument("--timezone", help="campaign timezone (default Asia/Shanghai)")
+    cmd.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse unit names that are not known exactly or by alias",
+    )
+    cmd.set_defaults(command=cmd_import)
+
+    cmd = commands.add_parser("units", help="list units and their aliases")
+    cmd.set_defaults(command=cmd_units)
+
+    cmd = commands.add_parser("owe", help="what a unit still owes")
+    cmd.add_argument("--unit", required=True)
+    cmd.add_argument("--campaign")
+    cmd.add_argument("--json", action="store_true")
+    cmd.set_defaults(command=cmd_owe)
+
+    cmd = commands.add_parser("summary", help="who has delivered what")
+    cmd.add_argument("--campaign")
+    cmd.add_argument("--json", action="store_true")
+    cmd.add_argument("--xlsx", type=Path, help="also write the Excel summary here")
+    cmd.set_defaults(command=cmd_summary)
+    return parser
+
+
+def open_database(settings: Settings) -> Database:
+    """The configured database, migrated to the newest schema."""
+    database = Database(settings.database_url)
+    database.migrate()
+    return database
+
+
+def now_of(args: argparse.Namespace) -> datetime:
+    return args.now or datetime.now(UTC)
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    database = open_database(settings)
+    print(texts.CLI_MIGRATED.format(url=database.engine.url.render_as_string(hide_password=True)))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    paths = args.paths or sorted(settings.campaigns_dir.glob("*.xlsx"))
+    if not paths:
+        print(texts.CLI_IMPORT_NOTHING, file=sys.stderr)
+        return 1
+    database = open_database(settings)
+    overrides = Overrides(
+        code=args.code, title=args.title, deadline=args.deadline, timezone=args.timezone
+    )
+    failed = 0
+    for path in paths:
+        try:
+            spec = read_workbook(path, overrides)
+            with database.uow() as uow:
+                report = import_campaign(
+                    uow, spec, units_file=settings.units_file, strict=args.strict
+                )
+        except ImportFailure as error:
+            print(texts.CLI_ERROR.format(message=f"{path.name}：{error}"), file=sys.stderr)
+            failed += 1
+            continue
+        print("\n".join(report.lines()))
+    return 1 if failed else 0
+
+
+def cmd_units(args: argparse.Namespace, settings: Settings) -> int:
+    database = open_database(settings)
+    with database.uow() as uow:
+        for name, aliases in list_units(uow):
+            print(
+                texts.CLI_UNITS_LINE.format(
+                    name=name, aliases="、".join(aliases) or texts.NONE_MARK
+                )
+            )
+    return 0
+
+
+def cmd_owe(args: argparse.Namespace, settings: Settings) -> int:
+    database = open_database(settings)
+    now = now_of(args)
+    with database.uow() as uow:
+        report = owed_items(uow, args.unit, now, args.campaign)
+    if args.json:
+        _print_json(report.as_json())
+    else:
+        print(owe_text(report, now))
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace, settings: Settings) -> int:
+    database = open_database(settings)
+    now = now_of(args)
+    with database.uow() as uow:
+        result = summary(uow, now, args.campaign)
+    if args.xlsx:
+        args.xlsx.write_bytes(summary_workbook(result))
+    if args.json:
+        _print_json(result.as_json())
+    else:
+        print("\n".join(summary_lines(result, now)))
+        if args.xlsx:
+            print(texts.CLI_XLSX_WRITTEN.format(path=args.xlsx))
+    return 0
+
+
+def _print_json(document: Any) -> None:
+    print(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+def _aware_datetime(text: str) -> datetime:
+    parsed = datetime.fromisoformat(text)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+def _deadline(text: str) -> date | datetime:
+    parsed = datetime.fromisoformat(text)
+    return parsed if "T" in text or " " in text else parsed.date()

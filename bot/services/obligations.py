@@ -1,0 +1,217 @@
+"""What a unit owes: obligations with their status derived from submissions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from bot.db import UnitOfWork
+from bot.models import Campaign, Indicator, Obligation, Submission, Unit
+from bot.schedule import days_left
+from bot.services.campaigns import find_campaign, find_unit
+
+Status = Literal["missing", "submitted", "accepted", "returned"]
+OWED_STATUSES: frozenset[str] = frozenset({"missing", "returned"})
+
+
+@dataclass(frozen=True)
+class SubmissionInfo:
+    id: int
+    version: int
+    filename: str
+    size: int
+    uploaded_at: datetime
+    uploader: str
+    review_status: str
+    review_comment: str
+    match_method: str
+    sha256: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "version": self.version,
+            "filename": self.filename,
+            "size": self.size,
+            "uploaded_at": self.uploaded_at.isoformat(),
+            "uploader": self.uploader,
+            "status": self.review_status,
+            "comment": self.review_comment,
+            "match": self.match_method,
+            "sha256": self.sha256,
+        }
+
+
+@dataclass(frozen=True)
+class ObligationState:
+    """One indicator × unit, as it stands now."""
+
+    obligation_id: int
+    indicator: str
+    title: str
+    material: str
+    template_hint: str
+    group: str
+    unit: str
+    deadline: datetime | None
+    days_left: int | None
+    status: Status
+    late: bool
+    overdue: bool
+    submissions: tuple[SubmissionInfo, ...] = field(default=())
+
+    @property
+    def owed(self) -> bool:
+        return self.status in OWED_STATUSES
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "indicator": self.indicator,
+            "title": self.title,
+            "material": self.material,
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "days_left": self.days_left,
+            "status": self.status,
+            "late": self.late,
+            "overdue": self.overdue,
+            "submissions": [s.as_json() for s in self.submissions],
+        }
+
+
+@dataclass(frozen=True)
+class OweReport:
+    campaign: str
+    campaign_title: str
+    unit: str
+    timezone: str
+    items: tuple[ObligationState, ...]
+
+    @property
+    def owed(self) -> tuple[ObligationState, ...]:
+        return tuple(item for item in self.items if item.owed)
+
+    @property
+    def delivered(self) -> tuple[ObligationState, ...]:
+        return tuple(item for item in self.items if not item.owed)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "campaign": self.campaign,
+            "campaign_title": self.campaign_title,
+            "unit": self.unit,
+            "owed": len(self.owed),
+            "items": [item.as_json() for item in self.items],
+        }
+
+
+def derive_status(submissions: Sequence[Submission]) -> Status:
+    """missing / submitted / accepted / returned, from the live (not withdrawn) submissions."""
+    live = [s for s in submissions if s.withdrawn_at is None]
+    if not live:
+        return "missing"
+    if any(s.review_status == "accepted" for s in live):
+        return "accepted"
+    latest = max(live, key=lambda s: s.version)
+    return "returned" if latest.review_status == "returned" else "submitted"
+
+
+def is_late(submissions: Sequence[Submission], deadline: datetime | None) -> bool:
+    """Late: the first acceptable (not returned) submission came after the deadline."""
+    if deadline is None:
+        return False
+    acceptable = [
+        s for s in submissions if s.withdrawn_at is None and s.review_status != "returned"
+    ]
+    return bool(acceptable) and min(s.uploaded_at for s in acceptable) > deadline
+
+
+def obligation_state(obligation: Obligation, now: datetime) -> ObligationState:
+    """The state of one loaded obligation (indicator, unit, submissions loaded)."""
+    indicator = obligation.indicator
+    campaign = indicator.campaign
+    zone = ZoneInfo(campaign.timezone)
+    deadline = indicator.effective_deadline
+    status = derive_status(obligation.submissions)
+    live = [s for s in obligation.submissions if s.withdrawn_at is None]
+    return ObligationState(
+        obligation_id=obligation.id,
+        indicator=indicator.number,
+        title=indicator.title,
+        material=indicator.material,
+        template_hint=indicator.template_hint,
+        group=indicator.group.number if indicator.group else "",
+        unit=obligation.unit.name,
+        deadline=deadline.astimezone(zone) if deadline else None,
+        days_left=days_left(deadline, now, zone) if deadline else None,
+        status=status,
+        late=is_late(live, deadline),
+        overdue=status in OWED_STATUSES and deadline is not None and now > deadline,
+        submissions=tuple(
+            SubmissionInfo(
+                id=s.id,
+                version=s.version,
+                filename=s.filename,
+                size=s.size,
+                uploaded_at=s.uploaded_at.astimezone(zone),
+                uploader=s.uploader_name,
+                review_status=s.review_status,
+                review_comment=s.review_comment,
+                match_method=s.match_method,
+                sha256=s.sha256,
+            )
+            for s in live
+        ),
+    )
+
+
+def load_obligations(
+    session: Session, campaign: Campaign, unit: Unit | None = None
+) -> list[Obligation]:
+    """Live obligations of the campaign (of one unit, if given), fully loaded, in table order."""
+    query = (
+        select(Obligation)
+        .join(Obligation.indicator)
+        .where(
+            Indicator.campaign_id == campaign.id,
+            Indicator.archived.is_(False),
+            Obligation.archived.is_(False),
+        )
+        .options(
+            selectinload(Obligation.indicator).selectinload(Indicator.group),
+            selectinload(Obligation.indicator).selectinload(Indicator.campaign),
+            selectinload(Obligation.unit),
+            selectinload(Obligation.submissions),
+        )
+        .order_by(Indicator.position, Obligation.unit_id)
+    )
+    if unit is not None:
+        query = query.where(Obligation.unit_id == unit.id)
+    return list(session.scalars(query))
+
+
+def owe_report(session: Session, campaign: Campaign, unit: Unit, now: datetime) -> OweReport:
+    """The report for a loaded campaign and unit (used by several services)."""
+    states = [obligation_state(o, now) for o in load_obligations(session, campaign, unit)]
+    states.sort(key=lambda s: not s.owed)  # stable: owed first, each part in table order
+    return OweReport(
+        campaign=campaign.code,
+        campaign_title=campaign.title,
+        unit=unit.name,
+        timezone=campaign.timezone,
+        items=tuple(states),
+    )
+
+
+def owed_items(
+    uow: UnitOfWork, unit_name: str, now: datetime, campaign_code: str | None = None
+) -> OweReport:
+    """Everything `unit_name` must deliver in the campaign, owed items first."""
+    campaign = find_campaign(uow.session, campaign_code)
+    unit = find_unit(uow.session, unit_name)
+    return owe_report(uow.session, campaign, unit, now)

@@ -1,0 +1,130 @@
+"""Result objects → Chinese text from the catalog, for the CLI (plain) and the bot (HTML).
+
+`escape` is applied to every value that came from users or data, so the bot passes
+html.escape and the CLI passes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot import texts
+from bot.schedule import describe_time_left
+from bot.services.obligations import ObligationState, OweReport
+from bot.services.summary import Summary
+
+Escape = Callable[[str], str]
+
+
+def _plain(text: str) -> str:
+    return text
+
+
+def deadline_line(deadline: datetime, now: datetime, zone: ZoneInfo) -> str:
+    return texts.OWE_DEADLINE.format(
+        deadline=deadline.astimezone(zone).strftime(texts.DATE_FORMAT),
+        left=describe_time_left(deadline, now, zone),
+    ).strip()
+
+
+def owed_item_lines(
+    item: ObligationState, now: datetime, zone: ZoneInfo, escape: Escape = _plain
+) -> list[str]:
+    """One owed indicator: number, title, material, template hint, deadline and time left."""
+    lines = [
+        texts.OWE_ITEM.format(
+            mark=texts.STATUS_MARK[item.status],
+            number=escape(item.indicator),
+            title=escape(item.title),
+        )
+    ]
+    if item.status == "returned" and item.submissions:
+        comment = item.submissions[-1].review_comment or texts.NONE_MARK
+        lines.append(texts.OWE_ITEM_RETURNED.format(comment=escape(comment)))
+    if item.material:
+        lines.append(texts.OWE_MATERIAL.format(material=escape(item.material.replace("\n", " "))))
+    if item.template_hint:
+        lines.append(texts.OWE_TEMPLATE.format(hint=escape(item.template_hint)))
+    if item.deadline:
+        lines.append("   " + deadline_line(item.deadline, now, zone))
+    return lines
+
+
+def delivered_item_line(item: ObligationState, escape: Escape = _plain) -> str:
+    files = "；".join(
+        texts.OWE_FILE.format(
+            filename=escape(s.filename),
+            when=s.uploaded_at.strftime(texts.DATETIME_FORMAT),
+            status=texts.STATUS_NAME.get(s.review_status, s.review_status),
+        )
+        for s in item.submissions
+    )
+    line = texts.OWE_DELIVERED_ITEM.format(
+        mark=texts.STATUS_MARK[item.status],
+        number=escape(item.indicator),
+        title=escape(item.title),
+        files=files,
+    )
+    return line + (texts.OWE_LATE if item.late else "")
+
+
+def owe_text(report: OweReport, now: datetime, escape: Escape = _plain) -> str:
+    """What the unit still owes, then what it has delivered."""
+    zone = ZoneInfo(report.timezone)
+    lines = [
+        texts.OWE_HEADER.format(unit=escape(report.unit), campaign=escape(report.campaign_title))
+    ]
+    if not report.items:
+        lines.append(texts.OWE_NOTHING.format(unit=escape(report.unit)))
+        return "\n".join(lines)
+    if report.owed:
+        lines.append(texts.OWE_COUNT.format(owed=len(report.owed), total=len(report.items)))
+        for item in report.owed:
+            lines.extend(owed_item_lines(item, now, zone, escape))
+    else:
+        lines.append(texts.OWE_ALL_DONE.format(total=len(report.items)))
+    if report.delivered:
+        lines.append("")
+        lines.append(texts.OWE_DELIVERED_HEADER)
+        lines.extend(delivered_item_line(item, escape) for item in report.delivered)
+    return "\n".join(lines)
+
+
+def summary_lines(summary: Summary, now: datetime, escape: Escape = _plain) -> list[str]:
+    """Progress, then one line per unit with a mark per indicator (overdue units first)."""
+    zone = ZoneInfo(summary.timezone)
+    lines = [
+        texts.SUMMARY_HEADER.format(title=escape(summary.campaign_title)),
+        texts.SUMMARY_PROGRESS.format(
+            done=summary.done,
+            total=summary.obligations,
+            percent=summary.percent,
+            accepted=summary.accepted,
+        ),
+    ]
+    if summary.deadline:
+        lines.append(
+            texts.SUMMARY_DEADLINE.format(
+                deadline=summary.deadline.astimezone(zone).strftime(texts.DATE_FORMAT),
+                left=describe_time_left(summary.deadline, now, zone),
+            )
+        )
+    lines.append(texts.SUMMARY_LEGEND)
+    for row in summary.rows:
+        marks = " ".join(
+            texts.SUMMARY_MARK.format(number=escape(number), mark=texts.STATUS_MARK[state.status])
+            + (texts.SUMMARY_LATE_SUFFIX if state.late else "")
+            for number, state in row.cells.items()
+        )
+        lines.append(
+            texts.SUMMARY_ROW.format(
+                flag=texts.SUMMARY_OVERDUE_FLAG if row.overdue else "",
+                unit=escape(row.unit),
+                delivered=row.delivered,
+                required=row.required,
+                marks=marks,
+            )
+        )
+    return lines

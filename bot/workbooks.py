@@ -1,0 +1,132 @@
+"""Excel out: the summary workbook (units × indicators, coloured, totals, submissions sheet)."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from bot import texts
+from bot.services.obligations import ObligationState
+from bot.services.summary import Summary
+
+FILLS = {
+    "accepted": PatternFill("solid", fgColor="C6EFCE"),
+    "submitted": PatternFill("solid", fgColor="FFEB9C"),
+    "missing": PatternFill("solid", fgColor="FFC7CE"),
+    "returned": PatternFill("solid", fgColor="F8CBAD"),
+}
+GREY = PatternFill("solid", fgColor="EDEDED")
+HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+_THIN = Side(style="thin", color="999999")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def cell_text(state: ObligationState) -> str:
+    """ "✅ 已通过", with the late mark where it applies."""
+    text = f"{texts.STATUS_MARK[state.status]} {texts.STATUS_NAME[state.status]}"
+    if state.late:
+        text += f"（{texts.LATE_MARK}）"
+    elif state.overdue:
+        text += f"（{texts.OVERDUE_MARK}）"
+    return text
+
+
+def summary_workbook(summary: Summary) -> bytes:
+    """The summary as .xlsx bytes."""
+    workbook = Workbook()
+    matrix = workbook.active
+    matrix.title = texts.XLSX_SHEET_MATRIX
+    zone = ZoneInfo(summary.timezone)
+    now = summary.generated_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    last_col = len(summary.indicators) + 3
+    matrix.cell(1, 1, texts.XLSX_TITLE.format(title=summary.campaign_title, now=now))
+    matrix.cell(1, 1).font = Font(bold=True, size=14)
+    matrix.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last_col)
+    matrix.cell(
+        2,
+        1,
+        texts.XLSX_PROGRESS.format(
+            done=summary.done,
+            total=summary.obligations,
+            percent=summary.percent,
+            accepted=summary.accepted,
+        ),
+    )
+    matrix.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last_col)
+    header = [texts.XLSX_UNIT]
+    header += [
+        texts.XLSX_INDICATOR_HEADER.format(number=c.number, title=c.title)
+        for c in summary.indicators
+    ]
+    header += [texts.XLSX_DELIVERED, texts.XLSX_OVERDUE]
+    for col, value in enumerate(header, start=1):
+        cell = matrix.cell(3, col, value)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = CENTER
+        cell.border = BORDER
+    row_number = 3
+    for row in summary.rows:
+        row_number += 1
+        matrix.cell(row_number, 1, row.unit).border = BORDER
+        for col, column in enumerate(summary.indicators, start=2):
+            state = row.cells.get(column.number)
+            cell = matrix.cell(
+                row_number, col, cell_text(state) if state else texts.XLSX_NOT_RESPONSIBLE
+            )
+            cell.fill = FILLS[state.status] if state else GREY
+            cell.alignment = CENTER
+            cell.border = BORDER
+        matrix.cell(row_number, last_col - 1, f"{row.delivered}/{row.required}").border = BORDER
+        matrix.cell(row_number, last_col, texts.YES if row.overdue else "").border = BORDER
+    row_number += 1
+    matrix.cell(row_number, 1, texts.XLSX_TOTAL).font = Font(bold=True)
+    for col, column in enumerate(summary.indicators, start=2):
+        matrix.cell(row_number, col, f"{column.delivered}/{column.required}").alignment = CENTER
+    matrix.cell(row_number, last_col - 1, f"{summary.done}/{summary.obligations}")
+    for col in range(1, last_col + 1):
+        matrix.cell(row_number, col).border = BORDER
+        matrix.cell(row_number, col).font = Font(bold=True)
+    matrix.freeze_panes = "B4"
+    matrix.column_dimensions["A"].width = 16
+    for col in range(2, last_col + 1):
+        matrix.column_dimensions[get_column_letter(col)].width = 16
+    matrix.row_dimensions[3].height = 48
+    _submissions_sheet(workbook, summary)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _submissions_sheet(workbook: Workbook, summary: Summary) -> None:
+    sheet = workbook.create_sheet(texts.XLSX_SHEET_SUBMISSIONS)
+    sheet.append(list(texts.XLSX_SUBMISSION_HEADERS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+    for state in summary.states():
+        for sub in state.submissions:
+            sheet.append(
+                [
+                    state.unit,
+                    state.indicator,
+                    state.title,
+                    sub.version,
+                    sub.filename,
+                    sub.size,
+                    sub.uploader,
+                    sub.uploaded_at.strftime("%Y-%m-%d %H:%M:%S"),
+                    texts.MATCH_METHOD_NAME.get(sub.match_method, sub.match_method),
+                    texts.STATUS_NAME.get(sub.review_status, sub.review_status),
+                    sub.review_comment,
+                    sub.sha256,
+                ]
+            )
+    sheet.freeze_panes = "A2"
+    for col, width in enumerate((14, 6, 30, 6, 40, 12, 14, 20, 12, 10, 24, 20), start=1):
+        sheet.column_dimensions[get_column_letter(col)].width = width

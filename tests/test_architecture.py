@@ -1,0 +1,66 @@
+"""The layering holds: bot/ knows no Telegram, handlers/ no SQL and no Chinese literals."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import pkgutil
+import re
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_every_bot_module_imports_without_loading_telegram() -> None:
+    modules = [
+        m.name
+        for m in pkgutil.walk_packages([str(ROOT / "bot")], prefix="bot.")
+        if not m.name.endswith("__main__")
+    ]
+    code = (
+        f"import importlib, sys\nfor name in {modules!r}: importlib.import_module(name)\n"
+        "print('telegram' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "False"
+
+
+def _handler_sources() -> list:
+    return sorted((ROOT / "handlers").glob("*.py"))
+
+
+def test_handlers_never_import_sqlalchemy() -> None:
+    for path in _handler_sources():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            assert not any(n.split(".")[0] == "sqlalchemy" for n in names), path
+
+
+def test_handlers_hold_no_chinese_literals() -> None:
+    for path in _handler_sources():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                assert not CJK.search(node.value), f"{path.name}:{node.lineno}: {node.value!r}"
+
+
+def test_texts_placeholders_are_named() -> None:
+    texts = importlib.import_module("bot.texts")
+    for name, value in vars(texts).items():
+        if name.isupper() and isinstance(value, str):
+            assert "{}" not in value, name
