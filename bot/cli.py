@@ -12,7 +12,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +23,15 @@ from bot.importer import ImportFailure, Overrides, read_workbook
 from bot.services.campaigns import (
     CampaignNotFound,
     UnitNotFound,
+    find_campaign,
     import_campaign,
     list_units,
+    unit_registry,
 )
 from bot.services.obligations import owed_items
+from bot.services.onboarding import create_invite
 from bot.services.summary import summary
+from bot.services.uploads import MatcherCache, match_upload
 from bot.wording import owe_text, summary_lines
 from bot.workbooks import summary_workbook
 
@@ -95,6 +99,20 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--json", action="store_true")
     cmd.add_argument("--xlsx", type=Path, help="also write the Excel summary here")
     cmd.set_defaults(command=cmd_summary)
+
+    cmd = commands.add_parser("match", help="match uploads read as JSON lines on stdin")
+    cmd.add_argument("--campaign")
+    cmd.set_defaults(command=cmd_match)
+
+    cmd = commands.add_parser("invite", help="print a single-use invite deep link")
+    who = cmd.add_mutually_exclusive_group(required=True)
+    who.add_argument("--unit")
+    who.add_argument("--coordinator", action="store_true")
+    cmd.add_argument("--hours", type=int, help="valid for this many hours")
+    cmd.set_defaults(command=cmd_invite)
+
+    cmd = commands.add_parser("run", help="start the bot (offline sandbox without a token)")
+    cmd.set_defaults(command=cmd_run)
     return parser
 
 
@@ -178,6 +196,90 @@ def cmd_summary(args: argparse.Namespace, settings: Settings) -> int:
         if args.xlsx:
             print(texts.CLI_XLSX_WRITTEN.format(path=args.xlsx))
     return 0
+
+
+def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
+    database = open_database(settings)
+    matchers = MatcherCache(settings.glossary_file)
+    with database.uow() as uow:
+        campaign = find_campaign(uow.session, args.campaign)
+        matcher = matchers.for_campaign(uow.session, campaign)
+        registry = unit_registry(uow.session)
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            upload = json.loads(line)
+        except json.JSONDecodeError as error:
+            print(texts.CLI_BAD_JSON_LINE.format(line=number, error=error), file=sys.stderr)
+            print(json.dumps({"indicator": None, "confident": False, "candidates": []}))
+            continue
+        unit = upload.get("unit")
+        if unit:
+            unit = registry.resolve(unit).name
+        path = Path(upload["path"]) if upload.get("path") else None
+        result = match_upload(
+            matcher, unit, upload.get("filename") or "", upload.get("caption") or "", path
+        )
+        print(
+            json.dumps(
+                {
+                    "indicator": result.indicator,
+                    "confident": result.confident,
+                    "candidates": [
+                        {"indicator": c.indicator, "score": round(c.score, 1)}
+                        for c in result.candidates[:5]
+                    ],
+                },
+                ensure_ascii=False,
+            ),
+            flush=True,
+        )
+    return 0
+
+
+def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
+    database = open_database(settings)
+    hours = args.hours or settings.invite_ttl_hours
+    with database.uow() as uow:
+        created = create_invite(
+            uow,
+            unit_name=args.unit,
+            coordinator=args.coordinator,
+            created_by="cli",
+            now=now_of(args),
+            ttl=timedelta(hours=hours),
+        )
+    username = settings.bot_username or _bot_username(settings) or "your_bot"
+    who = (
+        texts.INVITE_WHO_COORDINATOR
+        if created.unit is None
+        else texts.INVITE_WHO_UNIT.format(unit=created.unit)
+    )
+    print(texts.INVITE_CREATED.format(who=who, hours=hours, link=created.link(username)))
+    return 0
+
+
+def _bot_username(settings: Settings) -> str:
+    """Ask Telegram (getMe) for the bot's username; empty when offline."""
+    if not settings.telegram_bot_token:
+        return ""
+    import httpx  # local: only this command talks to Telegram directly
+
+    try:
+        answer = httpx.get(
+            f"{settings.telegram_base_url}{settings.telegram_bot_token}/getMe", timeout=10
+        ).json()
+    except (httpx.HTTPError, ValueError):
+        return ""
+    return str(answer.get("result", {}).get("username", ""))
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    open_database(settings).dispose()
+    from handlers.run import run_bot  # the one lazy import of the Telegram layer
+
+    return run_bot(settings)
 
 
 def _print_json(document: Any) -> None:

@@ -120,3 +120,98 @@ CLI_ERROR = "错误：{message}"
 CLI_UNITS_LINE = "{name}（别名：{aliases}）"
 CLI_XLSX_WRITTEN = "汇总表已写入：{path}"
 CLI_IMPORT_NOTHING = "data/campaigns/ 下没有 .xlsx 文件。"
+
+# --- access and onboarding -----------------------------------------------------------------------
+COORDINATOR_GROUP_WORDS = ("协调组", "协调", "汇总", "coordinator")
+NOT_REGISTERED = "您好！本机器人用于迎检材料报送。您还没有登记所属单位：请向协调人（市场监管局）索取邀请链接，点击链接即可完成登记。"
+NOT_ALLOWED_COORDINATOR = "抱歉，这个命令只有协调人可以使用。"
+GROUP_NOT_BOUND = "本群还没有绑定单位。请协调人在群里发送 /bind 单位名称（例如 /bind 公安局）。"
+INVITE_UNKNOWN = "邀请链接无效。请向协调人重新索取。"
+INVITE_USED = "这个邀请链接已经被使用过了。请向协调人重新索取。"
+INVITE_EXPIRED = "这个邀请链接已过期（{expired}）。请向协调人重新索取。"
+INVITE_CREATED = "邀请链接（{who}，{hours} 小时内有效，仅可使用一次）：\n{link}"
+INVITE_WHO_UNIT = "{unit} 联系人"
+INVITE_WHO_COORDINATOR = "协调人"
+WELCOME_CONTACT = "欢迎，{name}！您已登记为【{unit}】的联系人。"
+WELCOME_COORDINATOR = "欢迎，{name}！您已登记为协调人：可以查看汇总（/summary）、审核材料（/review）、催办（/remind）和导出（/export）。"
+ALREADY_REGISTERED = "您已登记为【{unit}】的联系人。发送 /owe 查看还差哪些材料。"
+BIND_DONE_UNIT = "本群已绑定【{unit}】：群成员可以直接在群里发送材料，截止提醒也会发到本群。"
+BIND_DONE_COORDINATOR = "本群已设为协调组：汇总和提醒摘要会发到本群。"
+BIND_USAGE = "用法：/bind 单位名称（例如 /bind 公安局），或 /bind 协调组。"
+BIND_CHOOSE = "“{written}”对应哪个单位？"
+BIND_PRIVATE = "请在要绑定的群里发送 /bind。"
+UNBIND_DONE = "本群已解除绑定。"
+UNBIND_NOTHING = "本群没有绑定任何单位。"
+
+# --- uploads ------------------------------------------------------------------------------------
+UPLOAD_NOT_REGISTERED = "您还没有登记所属单位，暂时不能报送材料。请向协调人索取邀请链接。"
+UPLOAD_UNBOUND_GROUP = "本群还没有绑定单位，无法登记材料。请协调人在群里发送 /bind 单位名称。"
+UPLOAD_TOO_BIG = "文件“{filename}”有 {size_mb:.1f} MB，超过了 {limit_mb} MB 的上限。请压缩或拆分成几个文件后分别发送。"
+UPLOAD_EMPTY = "文件“{filename}”是空的（0 字节），请检查后重新发送。"
+UPLOAD_TYPE_REFUSED = "不接收这种类型的文件（{filename}）。请发送 Word、Excel、WPS、PDF、图片或压缩包（zip/rar/7z）。"
+UPLOAD_FILED = "✅ 已登记到 指标{number} {title}\n📎 {filename}（{size}）"
+UPLOAD_FILED_BY_CHOICE = "✅ 已按您的选择登记到 指标{number} {title}\n📎 {filename}（{size}）"
+UPLOAD_STILL_OWED = "{unit} 还需报送 {count} 项：{items}"
+UPLOAD_ALL_DONE = "🎉 {unit} 的材料已全部报送，等待协调人审核。"
+UPLOAD_ASK = "📎 {filename}\n这份材料属于哪一项指标？请选择："
+UPLOAD_ASK_ALL = "📎 {filename}\n请选择指标："
+UPLOAD_NOT_OWED = "📎 {filename}\n看起来这是 指标{number} {title} 的材料，但{unit}不负责这一项。请从本单位的指标中选择，或取消："
+UPLOAD_DUPLICATE = "这个文件已经在 {when} 报送过了（指标{number} {title}，第 {version} 版），无需重复发送。"
+UPLOAD_CANCELLED = "已取消，文件“{filename}”未登记。"
+UPLOAD_CHOICE_GONE = "这个选择已经处理过了。"
+UPLOAD_WITHDRAWN = "已撤回“{filename}”（指标{number}）。"
+UPLOAD_MOVED = "已改归类：“{filename}”从 指标{old} 改到 指标{number} {title}。"
+UPLOAD_RECLASSIFY_ASK = "“{filename}”应归到哪一项指标？"
+UPLOAD_NOT_YOURS = "只能处理本单位的材料。"
+UPLOAD_NO_OBLIGATIONS = "{unit} 在本活动中没有需要报送的指标。"
+UPLOAD_FAILED_DOWNLOAD = "文件“{filename}”下载失败，请稍后重新发送。"
+BUTTON_CHANGE = "改归类"
+BUTTON_WITHDRAW = "撤回"
+BUTTON_ALL = "全部指标"
+BUTTON_CANCEL = "取消"
+BUTTON_INDICATOR = "{number}. {title}"
+
+# --- chat: commands, help, errors ---------------------------------------------------------------
+OWE_TRIGGERS = ("还差什么", "还差哪些", "还差啥", "还欠", "交齐了吗", "交齐没", "交齐", "缺什么", "缺哪些",
+                "还要交", "还需要交", "哪些没交", "还没交", "欠哪些", "欠什么", "差什么材料", "还差")
+OWE_PICK_UNIT = "要查看哪个单位？"
+COMMAND_DESCRIPTIONS_PRIVATE = (
+    ("owe", "还差哪些材料"),
+    ("summary", "报送进度汇总（协调人）"),
+    ("review", "审核待审材料（协调人）"),
+    ("remind", "一键催办（协调人）"),
+    ("invite", "生成邀请链接（协调人）"),
+    ("export", "导出材料包（协调人）"),
+    ("help", "使用说明"),
+)
+COMMAND_DESCRIPTIONS_GROUP = (
+    ("owe", "本单位还差哪些材料"),
+    ("summary", "报送进度汇总（协调组）"),
+    ("bind", "绑定本群到单位（协调人）"),
+    ("unbind", "解除绑定（协调人）"),
+    ("help", "使用说明"),
+)
+HELP = (
+    "迎检助手：帮助各单位报送迎检支撑材料。\n"
+    "• /owe 或直接问“还差什么”：查看本单位还需报送的材料、截止时间和剩余天数。\n"
+    "• 直接把文件发给我（或发到本单位的工作群）：我会自动判断属于哪项指标；拿不准时会请您点选。\n"
+    "  可在文件说明里写上“指标4”等，帮助归类。单个文件不超过 {limit_mb} MB。\n"
+    "协调人：\n"
+    "• /summary 进度汇总（附 Excel），/review 审核，/remind [单位] 一键催办，/export 导出材料包\n"
+    "• /invite 单位名称：生成联系人邀请链接；/bind 单位名称：把当前群绑定到单位；/bind 协调组；/unbind"
+)
+START_NO_INVITE = NOT_REGISTERED
+UNKNOWN_COMMAND = "未知命令：{command}。发送 /help 查看可用命令。"
+UNSUPPORTED_MESSAGE = "我只能处理文字和文件（Word、Excel、PDF、图片、压缩包）。发送 /help 查看用法。"
+EDITED_MESSAGE_IGNORED = "修改后的消息不会重新处理；如需重新报送，请重新发送文件。"
+PRIVATE_TEXT_HINT = "没看懂您的意思。发送 /owe 查看还差哪些材料，或直接发送文件报送。发送 /help 查看用法。"
+SOMETHING_WENT_WRONG = "抱歉，处理时出了点问题，已记录。请稍后再试；如果刚才发送了文件，请重新发送。"
+SUMMARY_REFUSED = "汇总只能在协调组或协调人的私聊中查看。"
+SUMMARY_FILENAME = "汇总_{code}_{date}.xlsx"
+INVITE_USAGE = "用法：/invite 单位名称（例如 /invite 公安局），或 /invite 协调人。"
+INVITE_NO_USERNAME = "无法生成链接：机器人没有用户名。"
+CLI_INVITE_NEEDS_TARGET = "请指定 --unit 单位名称 或 --coordinator。"
+CLI_BAD_JSON_LINE = "第 {line} 行不是有效的 JSON：{error}"
+CLI_SANDBOX = "没有设置 TELEGRAM_BOT_TOKEN：启动离线沙盒（内置的 Bot API 模拟器）。输入 :help 查看沙盒命令。"
+SANDBOX_READY = "沙盒已就绪：协调员（id {user_id}）已登记为协调人。试试：/invite 公安局，然后 :user 公安局联络员、:chat private、:start 令牌；在“公安局工作群”里用协调员发送 /bind 公安局。"
+COORDINATOR_INVITE_WORDS = ("协调人", "coordinator")

@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+# PTB 22 warns on each RetryAfter unless told to use timedelta, and warnings are errors here.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
 from bot.db import Database
 from bot.importer import read_workbook
 from bot.models import Base

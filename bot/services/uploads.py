@@ -1,0 +1,602 @@
+"""Receiving a file: store it, recognise duplicates, match it, and file it or ask.
+
+The bytes are on disk (content-addressed, atomically) before any row points at them, and a
+pending choice lives in the database, so a restart between the question and the answer
+loses nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from threading import Lock
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from bot import texts
+from bot.db import UnitOfWork
+from bot.matching import IndicatorProfile, Matcher, MatchResult, load_glossary, needs_content
+from bot.models import (
+    AuditEvent,
+    Campaign,
+    Indicator,
+    Obligation,
+    PendingUpload,
+    Submission,
+    Unit,
+)
+from bot.peek import peek_text
+from bot.services.access import Actor, NotAllowed
+from bot.services.campaigns import find_campaign, find_unit
+from bot.services.obligations import OweReport, owe_report
+from bot.storage import FileStore
+
+log = logging.getLogger(__name__)
+
+CHOICES_SHOWN = 3
+
+# Office, WPS, PDF, images, archives and plain data; everything else is refused.
+ALLOWED_EXTENSIONS = frozenset(
+    {
+        "doc",
+        "docx",
+        "xls",
+        "xlsx",
+        "ppt",
+        "pptx",
+        "wps",
+        "et",
+        "dps",
+        "pdf",
+        "ofd",
+        "txt",
+        "csv",
+        "rtf",
+        "odt",
+        "ods",
+        "jpg",
+        "jpeg",
+        "png",
+        "gif",
+        "bmp",
+        "tif",
+        "tiff",
+        "webp",
+        "heic",
+        "zip",
+        "rar",
+        "7z",
+    }
+)
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    ok: bool
+    reason: str = ""  # catalog text, filled
+
+
+def check_file(filename: str, size: int | None, limit_bytes: int) -> FileCheck:
+    """Refuse empty, oversized and disallowed files before downloading them."""
+    extension = Path(filename).suffix.lower().lstrip(".")
+    if size is not None and size > limit_bytes:
+        return FileCheck(
+            False,
+            texts.UPLOAD_TOO_BIG.format(
+                filename=filename, size_mb=size / 1024 / 1024, limit_mb=limit_bytes // 1024 // 1024
+            ),
+        )
+    if size == 0:
+        return FileCheck(False, texts.UPLOAD_EMPTY.format(filename=filename))
+    if extension not in ALLOWED_EXTENSIONS:
+        return FileCheck(False, texts.UPLOAD_TYPE_REFUSED.format(filename=filename))
+    return FileCheck(True)
+
+
+@dataclass(frozen=True)
+class UploadRequest:
+    actor: Actor
+    filename: str
+    caption: str
+    size: int
+    mime_type: str
+    path: Path  # the downloaded bytes, in a temporary file
+    telegram_file_id: str = ""
+    telegram_file_unique_id: str = ""
+    campaign_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    number: str
+    title: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Filed:
+    submission_id: int
+    number: str
+    title: str
+    filename: str
+    size: int
+    method: str
+    after: OweReport
+
+
+@dataclass(frozen=True)
+class NeedsChoice:
+    pending_id: int
+    filename: str
+    choices: tuple[Choice, ...]
+
+
+@dataclass(frozen=True)
+class NotOwed:
+    pending_id: int
+    filename: str
+    number: str
+    title: str
+    unit: str
+    choices: tuple[Choice, ...]
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    filename: str
+    number: str
+    title: str
+    version: int
+    uploaded_at: datetime
+
+
+UploadOutcome = Filed | NeedsChoice | NotOwed | Duplicate
+
+
+# --- matcher per campaign -----------------------------------------------------------------------
+
+
+class MatcherCache:
+    """One Matcher per campaign version: building it is the slow part, matching is cheap."""
+
+    def __init__(self, glossary_file: Path | None) -> None:
+        self._glossary = (
+            load_glossary(glossary_file) if glossary_file and glossary_file.exists() else None
+        )
+        self._matchers: dict[tuple[int, datetime], Matcher] = {}
+        self._lock = Lock()
+
+    def for_campaign(self, session: Session, campaign: Campaign) -> Matcher:
+        key = (campaign.id, campaign.imported_at)
+        with self._lock:
+            matcher = self._matchers.get(key)
+            if matcher is None:
+                matcher = Matcher(
+                    campaign_profiles(session, campaign),
+                    self._glossary,
+                    unit_names=session.scalars(select(Unit.name)),
+                )
+                self._matchers = {
+                    key: matcher,
+                    **{k: v for k, v in self._matchers.items() if k[0] != campaign.id},
+                }
+            return matcher
+
+
+def campaign_profiles(session: Session, campaign: Campaign) -> list[IndicatorProfile]:
+    """The matcher's view of the campaign's live indicators."""
+    indicators = session.scalars(
+        select(Indicator)
+        .where(Indicator.campaign_id == campaign.id, Indicator.archived.is_(False))
+        .options(
+            selectinload(Indicator.obligations).selectinload(Obligation.unit),
+            selectinload(Indicator.group),
+        )
+        .order_by(Indicator.position)
+    )
+    return [
+        IndicatorProfile(
+            number=i.number,
+            title=i.title,
+            key_points=i.key_points,
+            material=i.material,
+            keywords=tuple(i.keywords),
+            units=frozenset(o.unit.name for o in i.obligations if not o.archived),
+            group_title=i.group.title if i.group else "",
+        )
+        for i in indicators
+    ]
+
+
+def match_upload(
+    matcher: Matcher, unit: str | None, filename: str, caption: str, path: Path | None
+) -> MatchResult:
+    """Match by name and caption; look inside the file only when they are not enough."""
+    result = matcher.match(unit, filename, caption)
+    if path is not None and needs_content(result):
+        content = peek_text(path)
+        if content:
+            result = matcher.match(unit, filename, caption, content=content)
+    return result
+
+
+# --- receiving --------------------------------------------------------------------------------
+
+
+def receive_upload(
+    uow: UnitOfWork, store: FileStore, matchers: MatcherCache, request: UploadRequest, now: datetime
+) -> UploadOutcome:
+    """Store the file, then file it to an obligation or keep a pending choice."""
+    actor = request.actor
+    if actor.unit is None:
+        raise NotAllowed(
+            texts.UPLOAD_NOT_REGISTERED
+            if actor.chat_kind == "private"
+            else texts.UPLOAD_UNBOUND_GROUP
+        )
+    session = uow.session
+    campaign = find_campaign(session, request.campaign_code)
+    unit = find_unit(session, actor.unit)
+    stored = store.put_file(request.path)  # on disk before any row points at it
+    duplicate = _duplicate_of(session, campaign, unit, stored.sha256)
+    if duplicate is not None:
+        return duplicate
+    own = _own_obligations(session, campaign, unit)
+    if not own:
+        raise NotAllowed(texts.UPLOAD_NO_OBLIGATIONS.format(unit=unit.name))
+    result = match_upload(
+        matchers.for_campaign(session, campaign),
+        unit.name,
+        request.filename,
+        request.caption,
+        request.path,
+    )
+    top = result.candidates[0] if result.candidates else None
+    if result.confident and top is not None and top.indicator in own:
+        submission = _file(
+            session,
+            own[top.indicator],
+            request,
+            stored.sha256,
+            stored.key,
+            stored.size,
+            "auto",
+            top.score,
+            now,
+        )
+        return _filed(uow, campaign, unit, submission, now)
+    pending = _pending(
+        session, campaign, unit, request, stored.sha256, stored.key, stored.size, result, own
+    )
+    choices = _choices(pending, own)
+    uow.commit()
+    if result.confident and top is not None and top.indicator not in own:
+        indicator = _indicator(session, campaign, top.indicator)
+        return NotOwed(
+            pending.id,
+            request.filename,
+            top.indicator,
+            indicator.title if indicator else "",
+            unit.name,
+            choices,
+        )
+    return NeedsChoice(pending.id, request.filename, choices[:CHOICES_SHOWN])
+
+
+def all_choices(uow: UnitOfWork, pending_id: int, actor: Actor) -> NeedsChoice:
+    """Every indicator the unit owes, for [全部指标]."""
+    pending = _open_pending(uow.session, pending_id, actor)
+    campaign = uow.session.get_one(Campaign, pending.campaign_id)
+    unit = uow.session.get_one(Unit, pending.unit_id)
+    own = _own_obligations(uow.session, campaign, unit)
+    return NeedsChoice(pending.id, pending.filename, _choices(pending, own))
+
+
+def choose_indicator(
+    uow: UnitOfWork, pending_id: int, number: str, actor: Actor, now: datetime
+) -> Filed:
+    """File a pending upload to the indicator the person picked."""
+    session = uow.session
+    pending = _open_pending(session, pending_id, actor)
+    campaign = session.get_one(Campaign, pending.campaign_id)
+    unit = session.get_one(Unit, pending.unit_id)
+    own = _own_obligations(session, campaign, unit)
+    if number not in own:
+        raise NotAllowed(texts.UPLOAD_NOT_YOURS)
+    request = UploadRequest(
+        actor=actor,
+        filename=pending.filename,
+        caption=pending.caption,
+        size=pending.size,
+        mime_type=pending.mime_type,
+        path=Path(),
+        telegram_file_id=pending.telegram_file_id,
+        telegram_file_unique_id=pending.telegram_file_unique_id,
+    )
+    score = pending.scores.get(number)
+    submission = _file(
+        session,
+        own[number],
+        request,
+        pending.sha256,
+        pending.storage_key,
+        pending.size,
+        "chosen",
+        float(score) if score is not None else None,
+        now,
+        uploaded_by=pending.uploaded_by,
+        uploader_name=pending.uploader_name,
+        chat_id=pending.chat_id,
+    )
+    pending.resolved_at = now
+    pending.resolution = f"chosen:{number}"
+    return _filed(uow, campaign, unit, submission, now)
+
+
+def cancel_pending(uow: UnitOfWork, pending_id: int, actor: Actor, now: datetime) -> str:
+    """Drop a pending upload; returns its file name."""
+    pending = _open_pending(uow.session, pending_id, actor)
+    pending.resolved_at = now
+    pending.resolution = "cancelled"
+    uow.commit()
+    return pending.filename
+
+
+def withdraw(uow: UnitOfWork, submission_id: int, actor: Actor, now: datetime) -> Submission:
+    """Withdraw a submission of the actor's unit (or any, for a coordinator)."""
+    submission = _own_submission(uow.session, submission_id, actor)
+    submission.withdrawn_at = now
+    uow.session.add(
+        AuditEvent(
+            actor=str(actor.user_id),
+            action="withdraw",
+            unit_id=submission.obligation.unit_id,
+            detail={"submission": submission.id},
+        )
+    )
+    uow.commit()
+    return submission
+
+
+def reclassify_choices(
+    uow: UnitOfWork, submission_id: int, actor: Actor
+) -> tuple[str, tuple[Choice, ...]]:
+    """The file name and the other indicators its unit owes, for [改归类]."""
+    submission = _own_submission(uow.session, submission_id, actor)
+    obligation = submission.obligation
+    campaign = obligation.indicator.campaign
+    own = _own_obligations(uow.session, campaign, obligation.unit)
+    choices = tuple(
+        Choice(n, o.indicator.title, 0.0) for n, o in own.items() if o.id != obligation.id
+    )
+    return submission.filename, choices
+
+
+def reclassify(
+    uow: UnitOfWork, submission_id: int, number: str, actor: Actor, now: datetime
+) -> tuple[str, Filed]:
+    """Move a submission to another indicator of its unit; returns the old number and the filing."""
+    session = uow.session
+    old = _own_submission(session, submission_id, actor)
+    obligation = old.obligation
+    campaign = obligation.indicator.campaign
+    own = _own_obligations(session, campaign, obligation.unit)
+    if number not in own:
+        raise NotAllowed(texts.UPLOAD_NOT_YOURS)
+    old.withdrawn_at = now
+    request = UploadRequest(
+        actor=actor,
+        filename=old.filename,
+        caption=old.caption,
+        size=old.size,
+        mime_type=old.mime_type,
+        path=Path(),
+        telegram_file_id=old.telegram_file_id,
+        telegram_file_unique_id=old.telegram_file_unique_id,
+    )
+    moved = _file(
+        session,
+        own[number],
+        request,
+        old.sha256,
+        old.storage_key,
+        old.size,
+        "corrected",
+        None,
+        now,
+        uploaded_by=old.uploaded_by,
+        uploader_name=old.uploader_name,
+        chat_id=old.chat_id,
+    )
+    return obligation.indicator.number, _filed(uow, campaign, obligation.unit, moved, now)
+
+
+# --- helpers of this module ---------------------------------------------------------------------
+
+
+def _own_obligations(session: Session, campaign: Campaign, unit: Unit) -> dict[str, Obligation]:
+    rows = session.scalars(
+        select(Obligation)
+        .join(Obligation.indicator)
+        .where(
+            Indicator.campaign_id == campaign.id,
+            Indicator.archived.is_(False),
+            Obligation.archived.is_(False),
+            Obligation.unit_id == unit.id,
+        )
+        .options(selectinload(Obligation.indicator))
+        .order_by(Indicator.position)
+    )
+    return {o.indicator.number: o for o in rows}
+
+
+def _indicator(session: Session, campaign: Campaign, number: str) -> Indicator | None:
+    return session.scalar(
+        select(Indicator).where(Indicator.campaign_id == campaign.id, Indicator.number == number)
+    )
+
+
+def _duplicate_of(
+    session: Session, campaign: Campaign, unit: Unit, sha256: str
+) -> Duplicate | None:
+    row = session.execute(
+        select(Submission, Indicator)
+        .join(Obligation, Submission.obligation_id == Obligation.id)
+        .join(Indicator, Obligation.indicator_id == Indicator.id)
+        .where(
+            Indicator.campaign_id == campaign.id,
+            Obligation.unit_id == unit.id,
+            Submission.sha256 == sha256,
+            Submission.withdrawn_at.is_(None),
+        )
+        .order_by(Submission.uploaded_at)
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    submission, indicator = row
+    return Duplicate(
+        submission.filename,
+        indicator.number,
+        indicator.title,
+        submission.version,
+        submission.uploaded_at,
+    )
+
+
+def _file(
+    session: Session,
+    obligation: Obligation,
+    request: UploadRequest,
+    sha256: str,
+    key: str,
+    size: int,
+    method: str,
+    score: float | None,
+    now: datetime,
+    *,
+    uploaded_by: int | None = None,
+    uploader_name: str | None = None,
+    chat_id: int | None = None,
+) -> Submission:
+    version = (
+        session.scalar(
+            select(func.max(Submission.version)).where(Submission.obligation_id == obligation.id)
+        )
+        or 0
+    ) + 1
+    submission = Submission(
+        obligation_id=obligation.id,
+        version=version,
+        uploaded_by=uploaded_by if uploaded_by is not None else request.actor.user_id,
+        uploader_name=uploader_name if uploader_name is not None else request.actor.name,
+        uploaded_at=now,
+        filename=request.filename,
+        caption=request.caption,
+        size=size,
+        mime_type=request.mime_type,
+        sha256=sha256,
+        storage_key=key,
+        telegram_file_id=request.telegram_file_id,
+        telegram_file_unique_id=request.telegram_file_unique_id,
+        chat_id=chat_id if chat_id is not None else request.actor.chat_id,
+        match_method=method,
+        match_score=score,
+    )
+    session.add(submission)
+    session.flush()
+    session.add(
+        AuditEvent(
+            actor=str(submission.uploaded_by),
+            action="submit",
+            unit_id=obligation.unit_id,
+            detail={"submission": submission.id, "method": method},
+        )
+    )
+    return submission
+
+
+def _filed(
+    uow: UnitOfWork, campaign: Campaign, unit: Unit, submission: Submission, now: datetime
+) -> Filed:
+    uow.commit()
+    indicator = submission.obligation.indicator
+    return Filed(
+        submission.id,
+        indicator.number,
+        indicator.title,
+        submission.filename,
+        submission.size,
+        submission.match_method,
+        owe_report(uow.session, campaign, unit, now),
+    )
+
+
+def _pending(
+    session: Session,
+    campaign: Campaign,
+    unit: Unit,
+    request: UploadRequest,
+    sha256: str,
+    key: str,
+    size: int,
+    result: MatchResult,
+    own: dict[str, Obligation],
+) -> PendingUpload:
+    ranked = [c.indicator for c in result.candidates if c.indicator in own]
+    ranked += [n for n in own if n not in ranked]
+    pending = PendingUpload(
+        campaign_id=campaign.id,
+        unit_id=unit.id,
+        uploaded_by=request.actor.user_id,
+        uploader_name=request.actor.name,
+        chat_id=request.actor.chat_id,
+        filename=request.filename,
+        caption=request.caption,
+        size=size,
+        mime_type=request.mime_type,
+        sha256=sha256,
+        storage_key=key,
+        telegram_file_id=request.telegram_file_id,
+        telegram_file_unique_id=request.telegram_file_unique_id,
+        candidates=ranked,
+        scores={c.indicator: c.score for c in result.candidates},
+    )
+    session.add(pending)
+    session.flush()
+    return pending
+
+
+def _choices(pending: PendingUpload, own: dict[str, Obligation]) -> tuple[Choice, ...]:
+    order = [n for n in pending.candidates if n in own] + [
+        n for n in own if n not in pending.candidates
+    ]
+    return tuple(
+        Choice(n, own[n].indicator.title, float(pending.scores.get(n, 0.0))) for n in order
+    )
+
+
+def _open_pending(session: Session, pending_id: int, actor: Actor) -> PendingUpload:
+    pending = session.get(PendingUpload, pending_id)
+    if pending is None or pending.resolved_at is not None:
+        raise ChoiceGone(texts.UPLOAD_CHOICE_GONE)
+    unit = session.get_one(Unit, pending.unit_id)
+    if not actor.is_coordinator and actor.unit != unit.name:
+        raise NotAllowed(texts.UPLOAD_NOT_YOURS)
+    return pending
+
+
+def _own_submission(session: Session, submission_id: int, actor: Actor) -> Submission:
+    submission = session.get(Submission, submission_id)
+    if submission is None or submission.withdrawn_at is not None:
+        raise ChoiceGone(texts.UPLOAD_CHOICE_GONE)
+    if not actor.is_coordinator and actor.unit != submission.obligation.unit.name:
+        raise NotAllowed(texts.UPLOAD_NOT_YOURS)
+    return submission
+
+
+class ChoiceGone(Exception):
+    """The button refers to something already handled (answered, withdrawn, cancelled)."""

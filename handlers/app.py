@@ -1,0 +1,145 @@
+"""build_application(): the builder chain, Defaults, rate limiter, start-up work, and routing."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, NetworkError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from bot import texts
+from bot.config import Settings
+from bot.db import Database
+from bot.services.uploads import MatcherCache
+from bot.storage import FileStore
+from handlers import errors, keyboards, onboarding, owe, summary, uploads
+from handlers.context import RUNTIME_KEY, BotContext, Runtime
+
+log = logging.getLogger(__name__)
+
+NETWORK_RETRIES = 4
+
+
+class RetryingRateLimiter(AIORateLimiter):
+    """Telegram's limits (AIORateLimiter, which honours 429 retry_after), plus retries with
+    backoff for 5xx answers and timeouts, which PTB itself never retries."""
+
+    async def process_request(
+        self,
+        callback: Any,
+        args: Any,
+        kwargs: Any,
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: Any,
+    ) -> Any:
+        delay = 0.5
+        for attempt in range(NETWORK_RETRIES + 1):
+            try:
+                return await super().process_request(
+                    callback, args, kwargs, endpoint, data, rate_limit_args
+                )
+            except BadRequest:
+                raise  # our request is wrong: retrying cannot help
+            except NetworkError as error:
+                if endpoint == "getUpdates" or attempt == NETWORK_RETRIES:
+                    raise  # the updater has its own retry loop for polling
+                log.warning(
+                    "%s failed (%s); retry %d in %.1fs", endpoint, error, attempt + 1, delay
+                )
+                await asyncio.sleep(delay)
+                delay *= 2
+        raise AssertionError("unreachable")
+
+
+def build_runtime(settings: Settings, db: Database | None = None) -> Runtime:
+    """Database, file store and matchers for the bot (tests pass their own database)."""
+    database = db or Database(settings.database_url)
+    return Runtime(
+        settings=settings,
+        db=database,
+        store=FileStore(settings.storage_dir),
+        matchers=MatcherCache(settings.glossary_file),
+    )
+
+
+def build_application(settings: Settings, runtime: Runtime | None = None) -> Application:  # type: ignore[type-arg]
+    """The bot, configured from settings; base_url/base_file_url reach any Bot API server."""
+    application = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token)
+        .base_url(settings.telegram_base_url)
+        .base_file_url(settings.telegram_base_file_url)
+        .local_mode(settings.telegram_local_mode)
+        .context_types(ContextTypes(context=BotContext))
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .rate_limiter(RetryingRateLimiter(max_retries=5))
+        .post_init(post_init)
+        .build()
+    )
+    application.bot_data[RUNTIME_KEY] = runtime or build_runtime(settings)
+    register(application)
+    return application
+
+
+async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+    """Command menus for private chats and groups."""
+    await application.bot.set_my_commands(
+        [BotCommand(c, d) for c, d in texts.COMMAND_DESCRIPTIONS_PRIVATE],
+        scope=BotCommandScopeAllPrivateChats(),
+    )
+    await application.bot.set_my_commands(
+        [BotCommand(c, d) for c, d in texts.COMMAND_DESCRIPTIONS_GROUP],
+        scope=BotCommandScopeAllGroupChats(),
+    )
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    """The routing table: one block per flow."""
+    add = application.add_handler
+    updates = ~filters.UpdateType.EDITED
+
+    # Onboarding: invites, registration, binding groups.
+    add(CommandHandler("start", onboarding.start, filters=updates))
+    add(CommandHandler("help", onboarding.show_help, filters=updates))
+    add(CommandHandler("invite", onboarding.invite, filters=updates))
+    add(CommandHandler("bind", onboarding.bind, filters=updates))
+    add(CommandHandler("unbind", onboarding.unbind, filters=updates))
+    add(CallbackQueryHandler(onboarding.bind_pick, pattern=f"^{keyboards.BIND}:"))
+
+    # What a unit still owes.
+    add(CommandHandler("owe", owe.owe, filters=updates))
+    add(CallbackQueryHandler(owe.owe_pick, pattern=f"^{keyboards.OWE_UNIT}:"))
+
+    # Uploads and the buttons under them.
+    add(MessageHandler(updates & (filters.Document.ALL | filters.PHOTO), uploads.receive_file))
+    add(CallbackQueryHandler(uploads.pick_indicator, pattern=f"^{keyboards.PICK}:"))
+    add(CallbackQueryHandler(uploads.show_all_indicators, pattern=f"^{keyboards.ALL}:"))
+    add(CallbackQueryHandler(uploads.cancel_upload, pattern=f"^{keyboards.CANCEL}:"))
+    add(CallbackQueryHandler(uploads.withdraw_submission, pattern=f"^{keyboards.WITHDRAW}:"))
+    add(CallbackQueryHandler(uploads.ask_reclassify, pattern=f"^{keyboards.RECLASSIFY}:"))
+    add(CallbackQueryHandler(uploads.move_submission, pattern=f"^{keyboards.MOVE}:"))
+
+    # Coordinator: progress summary.
+    add(CommandHandler("summary", summary.show_summary, filters=updates))
+
+    # Everything else: free text, unknown commands, unsupported messages, edits.
+    add(MessageHandler(updates & filters.TEXT & ~filters.COMMAND, owe.owe_question))
+    add(MessageHandler(updates & filters.COMMAND, errors.unknown_command))
+    add(MessageHandler(filters.UpdateType.EDITED, errors.edited_message))
+    add(MessageHandler(updates & ~filters.StatusUpdate.ALL, errors.unsupported_message))
+    application.add_error_handler(errors.report_error)

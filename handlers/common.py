@@ -1,0 +1,32 @@
+"""Small pieces every handler module uses: who is asking, and replying in parts."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Message, Update
+
+from bot.services.access import Actor
+from bot.services.onboarding import who_is
+from handlers.context import BotContext
+
+
+def actor_of(update: Update, context: BotContext) -> Actor:
+    """The sender of this update as the services see them."""
+    user = update.effective_user
+    chat = update.effective_chat
+    assert user is not None and chat is not None  # noqa: S101 - filters guarantee both
+    with context.db.uow() as uow:
+        return who_is(
+            uow,
+            user_id=user.id,
+            chat_id=chat.id,
+            private=chat.type == "private",
+            name=user.full_name,
+        )
+
+
+async def reply_parts(
+    message: Message, parts: list[str], markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Send each part; the keyboard goes under the last one."""
+    for index, part in enumerate(parts):
+        await message.reply_text(part, reply_markup=markup if index == len(parts) - 1 else None)

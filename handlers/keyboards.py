@@ -1,0 +1,94 @@
+"""Inline buttons and the callback-data codec (Telegram allows 64 bytes of callback data)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import texts
+from bot.services.uploads import Choice
+
+MAX_CALLBACK_BYTES = 64
+BUTTON_TITLE_CHARS = 24
+
+# Verbs of callback data: "<verb>:<arg>[:<arg>]".
+PICK = "p"  # pending upload → indicator
+ALL = "a"  # pending upload → show every indicator
+CANCEL = "x"  # drop a pending upload
+WITHDRAW = "w"  # submission
+RECLASSIFY = "r"  # submission → ask where to
+MOVE = "m"  # submission → indicator
+OWE_UNIT = "o"  # coordinator's pick-list
+BIND = "b"  # ambiguous /bind
+
+
+@dataclass(frozen=True)
+class Callback:
+    verb: str
+    args: tuple[str, ...]
+
+
+def encode(verb: str, *args: object) -> str:
+    data = ":".join([verb, *(str(a) for a in args)])
+    if len(data.encode()) > MAX_CALLBACK_BYTES:
+        raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
+    return data
+
+
+def decode(data: str | None) -> Callback | None:
+    if not data:
+        return None
+    verb, *args = data.split(":")
+    return Callback(verb, tuple(args))
+
+
+def _short(title: str) -> str:
+    return title if len(title) <= BUTTON_TITLE_CHARS else title[: BUTTON_TITLE_CHARS - 1] + "…"
+
+
+def _indicator_button(choice: Choice, verb: str, target: int) -> InlineKeyboardButton:
+    label = texts.BUTTON_INDICATOR.format(number=choice.number, title=_short(choice.title))
+    return InlineKeyboardButton(label, callback_data=encode(verb, target, choice.number))
+
+
+def choice_keyboard(
+    pending_id: int, choices: Iterable[Choice], *, offer_all: bool
+) -> InlineKeyboardMarkup:
+    """Top choices (one per row), then [全部指标] [取消]."""
+    rows = [[_indicator_button(c, PICK, pending_id)] for c in choices]
+    last = [InlineKeyboardButton(texts.BUTTON_CANCEL, callback_data=encode(CANCEL, pending_id))]
+    if offer_all:
+        last.insert(
+            0, InlineKeyboardButton(texts.BUTTON_ALL, callback_data=encode(ALL, pending_id))
+        )
+    rows.append(last)
+    return InlineKeyboardMarkup(rows)
+
+
+def receipt_keyboard(submission_id: int) -> InlineKeyboardMarkup:
+    """[改归类] [撤回] under a filing receipt."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    texts.BUTTON_CHANGE, callback_data=encode(RECLASSIFY, submission_id)
+                ),
+                InlineKeyboardButton(
+                    texts.BUTTON_WITHDRAW, callback_data=encode(WITHDRAW, submission_id)
+                ),
+            ]
+        ]
+    )
+
+
+def move_keyboard(submission_id: int, choices: Iterable[Choice]) -> InlineKeyboardMarkup:
+    rows = [[_indicator_button(c, MOVE, submission_id)] for c in choices]
+    return InlineKeyboardMarkup(rows)
+
+
+def names_keyboard(verb: str, names: Iterable[str]) -> InlineKeyboardMarkup:
+    """One button per unit name (pick-lists)."""
+    buttons = [InlineKeyboardButton(name, callback_data=encode(verb, name)) for name in names]
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])

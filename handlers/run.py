@@ -1,0 +1,69 @@
+"""Starting the bot: polling, webhook, or the offline sandbox when there is no token."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+
+from bot import texts
+from bot.config import Settings
+from handlers.app import build_application, build_runtime
+
+log = logging.getLogger(__name__)
+
+# PTB 22 warns on every RetryAfter unless told to use timedelta; we do (see README).
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+
+def run_bot(settings: Settings) -> int:
+    """Run until interrupted."""
+    if not settings.telegram_bot_token:
+        print(texts.CLI_SANDBOX)
+        asyncio.run(_sandbox(settings))
+        return 0
+    application = build_application(settings)
+    if settings.webhook_url:
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=settings.telegram_bot_token.split(":")[0],
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret or None,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+async def _sandbox(settings: Settings) -> None:
+    from bot.services.onboarding import ensure_coordinator
+    from emulator.running import start_application  # dev tool: only the sandbox needs it
+    from emulator.sandbox import SandboxCast, run_sandbox
+
+    cast = SandboxCast()
+    coordinator = cast.users[0]
+    runtime = build_runtime(settings)
+    with runtime.db.uow() as uow:
+        ensure_coordinator(uow, user_id=coordinator.user_id, display_name=coordinator.name)
+
+    async def start_bot(
+        base_url: str, base_file_url: str, token: str
+    ) -> Callable[[], Awaitable[None]]:
+        local = settings.model_copy(
+            update={
+                "telegram_bot_token": token,
+                "telegram_base_url": base_url,
+                "telegram_base_file_url": base_file_url,
+            }
+        )
+        runtime.settings = local
+        stop = await start_application(build_application(local, runtime))
+        print(texts.SANDBOX_READY.format(user_id=coordinator.user_id))
+        return stop
+
+    await run_sandbox(start_bot, cast=cast)
