@@ -8,8 +8,11 @@ python -m bot migrate | import PATH… | units | owe --unit NAME [--json]
 from __future__ import annotations
 
 import argparse
+import asyncio
+import html
 import json
 import logging
+import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -19,7 +22,9 @@ from typing import Any
 from bot import texts
 from bot.config import Settings, get_settings
 from bot.db import Database
-from bot.importer import ImportFailure, Overrides, read_workbook
+from bot.importer import DEADLINE_TIME, ImportFailure, Overrides, read_workbook
+from bot.schedule import RuleError
+from bot.services import reminders
 from bot.services.campaigns import (
     CampaignNotFound,
     UnitNotFound,
@@ -113,6 +118,31 @@ def build_parser() -> argparse.ArgumentParser:
 
     cmd = commands.add_parser("run", help="start the bot (offline sandbox without a token)")
     cmd.set_defaults(command=cmd_run)
+    # --- reminders and deadlines
+    cmd = commands.add_parser("deadline", help="set the materials deadline, or one indicator's")
+    cmd.add_argument("when", type=_deadline, help="YYYY-MM-DD[THH:MM] in the campaign's zone")
+    cmd.add_argument("--indicator", help="only this indicator (its number)")
+    cmd.add_argument("--campaign")
+    cmd.set_defaults(command=cmd_deadline)
+
+    cmd = commands.add_parser("reminders", help="reminder rules, next rounds, one dispatch")
+    actions = cmd.add_subparsers(required=True, metavar="ACTION")
+    sub = actions.add_parser(
+        "set",
+        help="replace the rules: reminders set '-3d 09:00' '+1d 09:00 daily' "
+        "(put -- before a rule like -2h that has no space)",
+    )
+    sub.add_argument("rules", nargs="+")
+    sub.add_argument("--campaign")
+    sub.set_defaults(command=cmd_reminders_set)
+    sub = actions.add_parser("list", help="the next due rounds")
+    sub.add_argument("--campaign")
+    sub.add_argument("--limit", type=int, default=20)
+    sub.set_defaults(command=cmd_reminders_list)
+    sub = actions.add_parser(
+        "run-once", help="plan and send what is due, printed here instead of Telegram (recorded)"
+    )
+    sub.set_defaults(command=cmd_reminders_run_once)
     return parser
 
 
@@ -296,3 +326,94 @@ def _aware_datetime(text: str) -> datetime:
 def _deadline(text: str) -> date | datetime:
     parsed = datetime.fromisoformat(text)
     return parsed if "T" in text or " " in text else parsed.date()
+
+
+# --- reminders and deadlines ------------------------------------------------------------------
+
+
+def cmd_deadline(args: argparse.Namespace, settings: Settings) -> int:
+    when = args.when
+    if not isinstance(when, datetime):
+        when = datetime.combine(when, DEADLINE_TIME)  # a date means the end of that day
+    database = open_database(settings)
+    try:
+        with database.uow() as uow:
+            result = reminders.set_deadline(uow, when, args.indicator, args.campaign)
+    except reminders.ReminderError as error:
+        print(texts.CLI_ERROR.format(message=error), file=sys.stderr)
+        return 1
+    deadline = result.deadline.strftime(texts.DEADLINE_FORMAT)
+    if result.indicator is None:
+        print(
+            texts.DEADLINE_SET_CAMPAIGN.format(
+                title=result.title, deadline=deadline, tz=result.timezone
+            )
+        )
+    else:
+        print(
+            texts.DEADLINE_SET_INDICATOR.format(
+                number=result.indicator, title=result.title, deadline=deadline, tz=result.timezone
+            )
+        )
+    return 0
+
+
+def cmd_reminders_set(args: argparse.Namespace, settings: Settings) -> int:
+    database = open_database(settings)
+    try:
+        with database.uow() as uow:
+            result = reminders.set_rules(uow, args.rules, args.campaign)
+    except RuleError as error:
+        print(texts.CLI_ERROR.format(message=error), file=sys.stderr)
+        return 1
+    print(texts.RULES_SET.format(campaign=result.campaign, rules="、".join(result.rules)))
+    return 0
+
+
+def cmd_reminders_list(args: argparse.Namespace, settings: Settings) -> int:
+    database = open_database(settings)
+    now = now_of(args)
+    with database.uow() as uow:
+        rules = reminders.current_rules(uow, args.campaign)
+        rounds = reminders.upcoming_rounds(uow, now, args.campaign, args.limit)
+    print(texts.RULES_CURRENT.format(campaign=rules.campaign, rules="、".join(rules.rules)))
+    print(texts.UPCOMING_HEADER.format(campaign=rules.campaign))
+    for round_ in rounds:
+        print(
+            texts.UPCOMING_LINE.format(
+                when=round_.due_at.strftime(texts.DEADLINE_FORMAT),
+                rules="、".join(round_.rules),
+                indicators="、".join(round_.indicators),
+                units="、".join(round_.units),
+            )
+        )
+    if not rounds:
+        print(texts.UPCOMING_NONE)
+    return 0
+
+
+class PrintingSender:
+    """A Sender for the terminal: prints each message (tags and escapes undone)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    async def send(self, chat_id: int, text_html: str) -> int:
+        self.count += 1
+        plain = html.unescape(re.sub(r"</?b>", "", text_html))
+        print(texts.CLI_PRINTED_MESSAGE.format(chat=chat_id, message_id=self.count, text=plain))
+        return self.count
+
+
+def cmd_reminders_run_once(args: argparse.Namespace, settings: Settings) -> int:
+    database = open_database(settings)
+    report = asyncio.run(reminders.run_reminders(database, PrintingSender(), now_of(args)))
+    if report.locked_out:
+        print(texts.CLI_DISPATCH_BUSY, file=sys.stderr)
+        return 1
+    print(
+        texts.CLI_RUN_ONCE.format(
+            sent=report.sent, failed=report.failed, skipped=report.skipped, retrying=report.retrying
+        )
+    )
+    return 0

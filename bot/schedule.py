@@ -38,6 +38,22 @@ from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
+from bot.texts import (
+    DUE_TODAY,
+    OVERDUE_DAYS,
+    OVERDUE_TODAY,
+    QUIET_DATE_CONFLICT,
+    QUIET_DATE_INVALID,
+    RULE_BAD_REPEAT,
+    RULE_BAD_TIME,
+    RULE_NEEDS_SIGN,
+    RULE_OUT_OF_RANGE,
+    RULE_UNKNOWN,
+    TIME_LEFT_DAYS,
+    TIME_LEFT_HOURS,
+    TIME_LEFT_MINUTES,
+)
+
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
@@ -52,20 +68,6 @@ MAX_REPEAT = 366
 # No real calendar has a longer run of quiet days; beyond it the round stays where it was.
 MAX_QUIET_RUN = 60
 
-# Texts. They move into the message catalog (bot/texts.py) once it exists.
-RULE_UNKNOWN = "规则无法识别：{rule}（示例：-3d 09:00、+1d 09:00 daily x5、-2h）"
-RULE_BAD_TIME = "规则时间无效：{rule}（小时 0–23，分钟 0–59）"
-RULE_NEEDS_SIGN = "规则须写明截止前（-）还是截止后（+）：{rule}"
-RULE_OUT_OF_RANGE = "规则超出范围（最多 {days} 天，最多重复 {repeat} 次）：{rule}"
-RULE_BAD_REPEAT = "重复次数须为正整数：{rule}"
-QUIET_DATE_INVALID = "日期无法识别：{value}（格式：2023-10-01）"
-QUIET_DATE_CONFLICT = "同一日期不能既是休息日又是工作日：{days}"
-TIME_LEFT_DAYS = "还剩{days}天"
-TIME_LEFT_HOURS = "还剩{hours}小时"
-TIME_LEFT_MINUTES = "还剩{minutes}分钟"
-DUE_TODAY = "今天截止（{left}）"
-OVERDUE_TODAY = "今天已截止"
-OVERDUE_DAYS = "已逾期{days}天"
 
 RuleKind = Literal["day", "offset"]
 

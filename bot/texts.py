@@ -180,6 +180,8 @@ COMMAND_DESCRIPTIONS_PRIVATE = (
     ("summary", "报送进度汇总（协调人）"),
     ("review", "审核待审材料（协调人）"),
     ("remind", "一键催办（协调人）"),
+    ("deadline", "设置截止时间（协调人）"),
+    ("rules", "查看或设置提醒规则（协调人）"),
     ("invite", "生成邀请链接（协调人）"),
     ("export", "导出材料包（协调人）"),
     ("help", "使用说明"),
@@ -189,6 +191,9 @@ COMMAND_DESCRIPTIONS_GROUP = (
     ("summary", "报送进度汇总（协调组）"),
     ("bind", "绑定本群到单位（协调人）"),
     ("unbind", "解除绑定（协调人）"),
+    ("remind", "一键催办（协调人）"),
+    ("pause", "暂停本群提醒（协调人）"),
+    ("resume", "恢复本群提醒（协调人）"),
     ("help", "使用说明"),
 )
 HELP = (
@@ -198,6 +203,7 @@ HELP = (
     "  可在文件说明里写上“指标4”等，帮助归类。单个文件不超过 {limit_mb} MB。\n"
     "协调人：\n"
     "• /summary 进度汇总（附 Excel），/review 审核，/remind [单位] 一键催办，/export 导出材料包\n"
+    "• /deadline [指标号] 2023-10-20 设置截止时间；/rules 查看或设置提醒规则；在群里 /pause、/resume 暂停或恢复提醒\n"
     "• /invite 单位名称：生成联系人邀请链接；/bind 单位名称：把当前群绑定到单位；/bind 协调组；/unbind"
 )
 START_NO_INVITE = NOT_REGISTERED
@@ -215,3 +221,81 @@ CLI_BAD_JSON_LINE = "第 {line} 行不是有效的 JSON：{error}"
 CLI_SANDBOX = "没有设置 TELEGRAM_BOT_TOKEN：启动离线沙盒（内置的 Bot API 模拟器）。输入 :help 查看沙盒命令。"
 SANDBOX_READY = "沙盒已就绪：协调员（id {user_id}）已登记为协调人。试试：/invite 公安局，然后 :user 公安局联络员、:chat private、:start 令牌；在“公安局工作群”里用协调员发送 /bind 公安局。"
 COORDINATOR_INVITE_WORDS = ("协调人", "coordinator")
+
+# --- reminders ----------------------------------------------------------------------------------
+# Rules and quiet days (bot/schedule.py).
+RULE_UNKNOWN = "规则无法识别：{rule}（示例：-3d 09:00、+1d 09:00 daily x5、-2h）"
+RULE_BAD_TIME = "规则时间无效：{rule}（小时 0–23，分钟 0–59）"
+RULE_NEEDS_SIGN = "规则须写明截止前（-）还是截止后（+）：{rule}"
+RULE_OUT_OF_RANGE = "规则超出范围（最多 {days} 天，最多重复 {repeat} 次）：{rule}"
+RULE_BAD_REPEAT = "重复次数须为正整数：{rule}"
+QUIET_DATE_INVALID = "日期无法识别：{value}（格式：2023-10-01）"
+QUIET_DATE_CONFLICT = "同一日期不能既是休息日又是工作日：{days}"
+TIME_LEFT_DAYS = "还剩{days}天"
+TIME_LEFT_HOURS = "还剩{hours}小时"
+TIME_LEFT_MINUTES = "还剩{minutes}分钟"
+DUE_TODAY = "今天截止（{left}）"
+OVERDUE_TODAY = "今天已截止"
+OVERDUE_DAYS = "已逾期{days}天"
+# The reminder a unit receives (HTML; values escaped by the service).
+REMINDER_HEADER = "⏰ <b>材料报送提醒【{unit}】</b>"
+REMINDER_MANUAL_HEADER = "📣 <b>催办【{unit}】</b>：协调人提醒尽快报送材料"
+REMINDER_INTRO = "《{campaign}》还需报送 {owed} 项："
+REMINDER_MORE = "……另有 {more} 项未列出，发送 /owe 查看全部。"
+REMINDER_FOOTER = "请把材料直接发到本群（或私聊本机器人），发送 /owe 查看详情。"
+REMINDER_TIME_FORMAT = "%m-%d %H:%M"
+# The coordinators' digest and notices.
+DIGEST_HEADER = "📋 <b>提醒摘要</b>《{campaign}》{when}"
+DIGEST_REMINDED = "已提醒 {count} 个单位：{units}"
+DIGEST_MISSED = "⚠ 未能送达 {count} 个单位：{units}（未绑定群且无联系人，或群已移除机器人）"
+DIGEST_PAUSED = "已暂停提醒的群：{units}"
+DIGEST_OVERDUE = "⚠ 逾期未交 {count} 个单位：{units}"
+DIGEST_NO_OVERDUE = "暂无逾期未交的单位。"
+DIGEST_AND_MORE = "{names} 等 {count} 个"
+UNREACHABLE_NOTICE = "⚠ 无法向【{unit}】的群“{groups}”发送提醒：机器人可能已被移出群。{fallback}重新拉机器人进群后，请在群里发送 /bind {unit}。"
+UNREACHABLE_FALLBACK = "本轮提醒已改为私聊该单位的 {count} 位联系人。"
+UNREACHABLE_NO_FALLBACK = "该单位没有登记联系人，本轮提醒未能送达。"
+# Commands: rules, deadlines, pause, /remind.
+RULES_EMPTY = "请至少给出一条提醒规则，例如：{default}"
+RULES_SET = "《{campaign}》的提醒规则已设为：{rules}"
+RULES_CURRENT = "《{campaign}》当前的提醒规则：{rules}\n修改：/rules 规则…（例如 /rules -3d 09:00, -1d 09:00, 0d 09:00, +1d 09:00 daily）"
+INDICATOR_NOT_FOUND = "找不到指标“{number}”。现有指标：{numbers}"
+DEADLINE_SET_CAMPAIGN = "《{title}》的材料报送截止时间已改为 {deadline}（{tz}），提醒随之调整。"
+DEADLINE_SET_INDICATOR = "指标{number}（{title}）的截止时间已改为 {deadline}（{tz}），提醒随之调整。"
+DEADLINE_USAGE = "用法：/deadline [指标编号] YYYY-MM-DD[ HH:MM]，例如 /deadline 4 2023-10-20 18:00"
+DEADLINE_BAD_DATE = "日期无法识别：{value}（格式：2023-10-20 或 2023-10-20 18:00）"
+DEADLINE_FORMAT = "%Y-%m-%d %H:%M"
+UPCOMING_HEADER = "《{campaign}》接下来的提醒："
+UPCOMING_LINE = "{when}  {rules}  指标{indicators} → {units}"
+UPCOMING_NONE = "近期没有待发送的提醒（或各单位均已报送）。"
+REMINDERS_PAUSED = "本群的截止提醒已暂停。发送 /resume 恢复。"
+REMINDERS_RESUMED = "本群的截止提醒已恢复。"
+REMINDERS_CHAT_NOT_BOUND = "本群还没有绑定，没有可暂停或恢复的提醒。"
+REMIND_DONE = "已催办 {count} 个单位：{units}"
+REMIND_NOTHING_OWED = "无需催办（材料均已报送）：{units}"
+REMIND_UNREACHED = "⚠ 无法催办（没有可用的群或联系人，或群已暂停提醒）：{units}"
+REMIND_NONE = "没有需要催办的单位。"
+CLI_RUN_ONCE = "已发送 {sent} 条，失败 {failed} 条，跳过 {skipped} 条，稍后重试 {retrying} 条。"
+CLI_PRINTED_MESSAGE = "—— 发往 {chat}（消息 {message_id}）——\n{text}"
+CLI_DISPATCH_BUSY = "另一个提醒进程正在发送，本次未执行。"
+
+# --- review and export --------------------------------------------------------------------------
+REVIEW_NOTHING = "没有待审核的材料。"
+REVIEW_HEADER = "待审核材料 {count} 份（显示前 {shown} 份）："
+REVIEW_ITEM = "#{id} 【{unit}】指标{number} {title}\n📎 {filename}（{size}，{when}，第 {version} 版）"
+REVIEW_ACCEPTED = "✅ 已通过：#{id} 【{unit}】指标{number}《{filename}》"
+REVIEW_ASK_REASON = "请直接回复本消息，写明退回原因（材料 #{id}：【{unit}】指标{number}《{filename}》）。"
+REVIEW_RETURNED = "↩ 已退回：#{id} 【{unit}】指标{number}《{filename}》，原因：{reason}"
+REVIEW_RETURNED_NOTICE = "↩ 【{unit}】指标{number} {title} 的材料《{filename}》被退回。\n原因：{reason}\n请修改后重新发送。"
+REVIEW_ALREADY = "这份材料已经处理过了（当前状态：{status}）。"
+REVIEW_REASON_EMPTY = "退回原因不能为空，请重新回复。"
+BUTTON_ACCEPT = "通过"
+BUTTON_RETURN = "退回"
+EXPORT_NOTHING = "还没有可导出的材料。"
+EXPORT_READY = "材料包已生成：共 {files} 个文件，{parts} 个压缩包。"
+EXPORT_PART = "材料包_{code}_{date}_第{part}部分.zip"
+EXPORT_SINGLE = "材料包_{code}_{date}.zip"
+EXPORT_SUMMARY_NAME = "汇总.xlsx"
+EXPORT_UNGROUPED = "未分组"
+CLI_EXPORT_WRITTEN = "已写入：{path}（{size}）"
+EXPORT_GROUP_DIR = "{number}、{title}"

@@ -20,6 +20,8 @@ async def start_application(
     """Initialize, start and poll; returns the coroutine function that undoes it all."""
     # run_polling would block and install signal handlers; these are its steps minus both.
     await app.initialize()
+    if app.post_init is not None:
+        await app.post_init(app)  # as run_polling does, so start-up work happens here too
     await app.start()
     assert app.updater is not None, "the Application was built without an Updater"  # noqa: S101
     await app.updater.start_polling(

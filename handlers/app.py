@@ -6,7 +6,12 @@ import asyncio
 import logging
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError
 from telegram.ext import (
@@ -18,16 +23,31 @@ from telegram.ext import (
     ContextTypes,
     Defaults,
     MessageHandler,
+    TypeHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot import texts
 from bot.config import Settings
 from bot.db import Database
 from bot.services.uploads import MatcherCache
 from bot.storage import FileStore
-from handlers import errors, keyboards, onboarding, owe, summary, uploads
+from handlers import (
+    errors,
+    inbox,
+    jobs,
+    keyboards,
+    onboarding,
+    owe,
+    reminders,
+    review,
+    summary,
+    uploads,
+)
 from handlers.context import RUNTIME_KEY, BotContext, Runtime
+from handlers.context import runtime as runtime_of
+from handlers.inbox import InboxBot
 
 log = logging.getLogger(__name__)
 
@@ -79,25 +99,34 @@ def build_runtime(settings: Settings, db: Database | None = None) -> Runtime:
 
 def build_application(settings: Settings, runtime: Runtime | None = None) -> Application:  # type: ignore[type-arg]
     """The bot, configured from settings; base_url/base_file_url reach any Bot API server."""
+    runtime = runtime or build_runtime(settings)
+    bot = InboxBot(
+        token=settings.telegram_bot_token,
+        base_url=settings.telegram_base_url,
+        base_file_url=settings.telegram_base_file_url,
+        local_mode=settings.telegram_local_mode,
+        defaults=Defaults(parse_mode=ParseMode.HTML),
+        rate_limiter=RetryingRateLimiter(max_retries=5),
+        # PTB's builder defaults: a large pool for requests, one connection for long polling.
+        request=HTTPXRequest(connection_pool_size=256),
+        get_updates_request=HTTPXRequest(connection_pool_size=1),
+        runtime=runtime,
+    )
     application = (
         ApplicationBuilder()
-        .token(settings.telegram_bot_token)
-        .base_url(settings.telegram_base_url)
-        .base_file_url(settings.telegram_base_file_url)
-        .local_mode(settings.telegram_local_mode)
+        .bot(bot)
         .context_types(ContextTypes(context=BotContext))
-        .defaults(Defaults(parse_mode=ParseMode.HTML))
-        .rate_limiter(RetryingRateLimiter(max_retries=5))
         .post_init(post_init)
         .build()
     )
-    application.bot_data[RUNTIME_KEY] = runtime or build_runtime(settings)
+    application.bot_data[RUNTIME_KEY] = runtime
     register(application)
+    jobs.register_reminder_jobs(application, settings)
     return application
 
 
 async def post_init(application: Application) -> None:  # type: ignore[type-arg]
-    """Command menus for private chats and groups."""
+    """Command menus for private chats and groups; replay updates a crash left unhandled."""
     await application.bot.set_my_commands(
         [BotCommand(c, d) for c, d in texts.COMMAND_DESCRIPTIONS_PRIVATE],
         scope=BotCommandScopeAllPrivateChats(),
@@ -106,12 +135,21 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
         [BotCommand(c, d) for c, d in texts.COMMAND_DESCRIPTIONS_GROUP],
         scope=BotCommandScopeAllGroupChats(),
     )
+    database = runtime_of(application).db
+    inbox.forget_old(database, runtime_of(application).clock())
+    for update in inbox.pending_updates(database, application.bot):
+        log.info("replaying update %s left unhandled by the last run", update.update_id)
+        await application.update_queue.put(update)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     """The routing table: one block per flow."""
     add = application.add_handler
     updates = ~filters.UpdateType.EDITED
+
+    # The durable inbox: redeliveries stop here; every update is marked handled at the end.
+    add(TypeHandler(Update, inbox.skip_if_handled), group=-1)
+    add(TypeHandler(Update, inbox.done), group=99)
 
     # Onboarding: invites, registration, binding groups.
     add(CommandHandler("start", onboarding.start, filters=updates))
@@ -134,8 +172,16 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     add(CallbackQueryHandler(uploads.ask_reclassify, pattern=f"^{keyboards.RECLASSIFY}:"))
     add(CallbackQueryHandler(uploads.move_submission, pattern=f"^{keyboards.MOVE}:"))
 
-    # Coordinator: progress summary.
+    # Coordinator: progress summary, review, export.
     add(CommandHandler("summary", summary.show_summary, filters=updates))
+    add(CommandHandler("review", review.review, filters=updates))
+    add(CallbackQueryHandler(review.accept_submission, pattern=f"^{review.ACCEPT}:"))
+    add(CallbackQueryHandler(review.ask_return_reason, pattern=f"^{review.RETURN}:"))
+    add(MessageHandler(updates & review.ReasonReply(), review.receive_return_reason))
+    add(CommandHandler("export", review.export, filters=updates))
+
+    # Reminders and deadlines: /remind, /deadline, /pause, /resume, /rules.
+    reminders.register(application)
 
     # Everything else: free text, unknown commands, unsupported messages, edits.
     add(MessageHandler(updates & filters.TEXT & ~filters.COMMAND, owe.owe_question))

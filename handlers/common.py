@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Message, Update
+import logging
+
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
 
 from bot.services.access import Actor
 from bot.services.onboarding import who_is
 from handlers.context import BotContext
+
+log = logging.getLogger(__name__)
 
 
 def actor_of(update: Update, context: BotContext) -> Actor:
@@ -30,3 +35,12 @@ async def reply_parts(
     """Send each part; the keyboard goes under the last one."""
     for index, part in enumerate(parts):
         await message.reply_text(part, reply_markup=markup if index == len(parts) - 1 else None)
+
+
+async def answer_query(query: CallbackQuery) -> None:
+    """Stop the button's spinner. A press handled late (after downtime) can no longer be
+    answered ("query is too old"); the press itself must still take effect."""
+    try:
+        await query.answer()
+    except BadRequest as error:
+        log.info("callback query %s not answered: %s", query.id, error)

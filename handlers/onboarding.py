@@ -20,7 +20,7 @@ from bot.services.onboarding import (
     unbind_chat,
 )
 from handlers import keyboards, render
-from handlers.common import actor_of, reply_parts
+from handlers.common import actor_of, answer_query, reply_parts
 from handlers.context import BotContext
 
 
@@ -118,7 +118,7 @@ async def bind_pick(update: Update, context: BotContext) -> None:
     """A button under an ambiguous /bind."""
     query = update.callback_query
     assert query is not None  # noqa: S101
-    await query.answer()
+    await answer_query(query)
     callback = keyboards.decode(query.data)
     if callback and callback.args:
         await _bind_to(update, context, callback.args[0])

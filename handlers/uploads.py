@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import mimetypes
 import tempfile
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from bot.services.uploads import (
 )
 from bot.storage import safe_filename
 from handlers import keyboards, render
-from handlers.common import actor_of
+from handlers.common import actor_of, answer_query
 from handlers.context import BotContext
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,10 @@ def _file_of(message: Message) -> tuple[str, str, str, int | None, str]:
     """(file_id, file_unique_id, name, size, mime) of a document or the largest photo."""
     if message.document is not None:
         doc = message.document
-        name = doc.file_name or f"document_{message.message_id}"
+        # file_name is optional in the Bot API: name it after its MIME type, so that a PDF
+        # without a name is still recognised as a PDF by the type allowlist.
+        extension = mimetypes.guess_extension(doc.mime_type or "") or ""
+        name = doc.file_name or f"document_{message.message_id}{extension}"
         return doc.file_id, doc.file_unique_id, name, doc.file_size, doc.mime_type or ""
     photo = message.photo[-1]
     return (
@@ -244,7 +248,7 @@ async def move_submission(update: Update, context: BotContext) -> None:
 async def _callback(update: Update, context: BotContext) -> tuple[keyboards.Callback | None, Actor]:
     query = update.callback_query
     assert query is not None  # noqa: S101
-    await query.answer()
+    await answer_query(query)
     return keyboards.decode(query.data), actor_of(update, context)
 
 

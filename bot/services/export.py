@@ -1,0 +1,102 @@
+"""The final package: 汇总.xlsx plus every live file, by group / indicator / unit, in zips
+small enough for Telegram's 50 MB upload limit."""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot import texts
+from bot.db import UnitOfWork
+from bot.services.campaigns import find_campaign
+from bot.services.obligations import load_obligations
+from bot.services.summary import campaign_summary
+from bot.storage import FileStore, safe_filename
+from bot.workbooks import summary_workbook
+
+TELEGRAM_UPLOAD_LIMIT = 50 * 1024 * 1024
+PART_LIMIT = 48 * 1024 * 1024  # headroom for zip headers and the multipart envelope
+
+
+@dataclass(frozen=True)
+class PackageEntry:
+    arcname: str
+    storage_key: str
+    size: int
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    parts: tuple[Path, ...]
+    files: int
+
+
+def package_entries(uow: UnitOfWork, campaign_code: str | None = None) -> list[PackageEntry]:
+    """Every live, not-returned submission with its path inside the package."""
+    campaign = find_campaign(uow.session, campaign_code)
+    entries = []
+    for obligation in load_obligations(uow.session, campaign):
+        indicator = obligation.indicator
+        group = indicator.group
+        group_dir = (
+            safe_filename(f"{group.number}、{group.title}"[:60])
+            if group
+            else texts.EXPORT_UNGROUPED
+        )
+        indicator_dir = safe_filename(f"{indicator.number}.{indicator.title}"[:60])
+        unit_dir = safe_filename(obligation.unit.name)
+        for submission in obligation.submissions:
+            if submission.withdrawn_at is not None or submission.review_status == "returned":
+                continue
+            name = safe_filename(f"v{submission.version}_{submission.filename}")
+            entries.append(
+                PackageEntry(
+                    f"{group_dir}/{indicator_dir}/{unit_dir}/{name}",
+                    submission.storage_key,
+                    submission.size,
+                )
+            )
+    return entries
+
+
+def build_package(
+    uow: UnitOfWork,
+    store: FileStore,
+    out_dir: Path,
+    now: datetime,
+    campaign_code: str | None = None,
+    part_limit: int = PART_LIMIT,
+) -> ExportResult:
+    """Write the package as one or more zips into out_dir; each holds 汇总.xlsx."""
+    campaign = find_campaign(uow.session, campaign_code)
+    workbook = summary_workbook(campaign_summary(uow.session, campaign, now))
+    entries = package_entries(uow, campaign.code)
+    if not entries:
+        return ExportResult((), 0)
+    batches: list[list[PackageEntry]] = [[]]
+    used = len(workbook)
+    for entry in entries:
+        if batches[-1] and used + entry.size > part_limit:
+            batches.append([])
+            used = len(workbook)
+        batches[-1].append(entry)
+        used += entry.size
+    day = now.astimezone(ZoneInfo(campaign.timezone)).strftime("%Y%m%d")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    parts = []
+    for number, batch in enumerate(batches, start=1):
+        name = (
+            texts.EXPORT_SINGLE.format(code=campaign.code, date=day)
+            if len(batches) == 1
+            else texts.EXPORT_PART.format(code=campaign.code, date=day, part=number)
+        )
+        path = out_dir / name
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(texts.EXPORT_SUMMARY_NAME, workbook)
+            for entry in batch:
+                archive.write(store.path_for(entry.storage_key), entry.arcname)
+        parts.append(path)
+    return ExportResult(tuple(parts), len(entries))

@@ -1,0 +1,77 @@
+"""The durable inbox: updates are recorded when fetched, before Telegram is told they arrived.
+
+PTB confirms updates to Telegram (the next getUpdates offset) before its handlers finish, so
+without this an update in flight when the process dies would be lost. Recorded updates that
+were never marked handled are replayed at start; handled ones are skipped if seen again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from bot.db import UnitOfWork
+from bot.models import InboxUpdate
+
+MAX_ATTEMPTS = 3  # a poison update is given up after this many replays
+
+
+def record_updates(uow: UnitOfWork, payloads: Iterable[dict[str, Any]], now: datetime) -> int:
+    """Keep updates not seen before; returns how many were new."""
+    payloads = list(payloads)
+    if not payloads:
+        return 0
+    ids = [int(p["update_id"]) for p in payloads]
+    known = set(
+        uow.session.scalars(select(InboxUpdate.update_id).where(InboxUpdate.update_id.in_(ids)))
+    )
+    new = [p for p in payloads if int(p["update_id"]) not in known]
+    for payload in new:
+        uow.session.add(
+            InboxUpdate(update_id=int(payload["update_id"]), payload=payload, received_at=now)
+        )
+    uow.commit()
+    return len(new)
+
+
+def begin_handling(uow: UnitOfWork, update_id: int) -> bool:
+    """False if the update was already handled (a redelivery); counts the attempt otherwise."""
+    row = uow.session.get(InboxUpdate, update_id)
+    if row is None:
+        return True  # not fetched through the inbox (webhook, tests): handle it
+    if row.handled_at is not None:
+        return False
+    row.attempts += 1
+    uow.commit()
+    return True
+
+
+def mark_handled(uow: UnitOfWork, update_id: int, now: datetime) -> None:
+    row = uow.session.get(InboxUpdate, update_id)
+    if row is not None and row.handled_at is None:
+        row.handled_at = now
+        uow.commit()
+
+
+def unhandled_updates(uow: UnitOfWork) -> list[dict[str, Any]]:
+    """Recorded but never finished, oldest first; poison updates are dropped from replay."""
+    rows = uow.session.scalars(
+        select(InboxUpdate)
+        .where(InboxUpdate.handled_at.is_(None), InboxUpdate.attempts < MAX_ATTEMPTS)
+        .order_by(InboxUpdate.update_id)
+    )
+    return [row.payload for row in rows]
+
+
+def forget_handled(uow: UnitOfWork, older_than: timedelta, now: datetime) -> int:
+    """Drop handled updates older than the window; returns how many."""
+    result = uow.session.execute(
+        delete(InboxUpdate).where(
+            InboxUpdate.handled_at.is_not(None), InboxUpdate.handled_at < now - older_than
+        )
+    )
+    uow.commit()
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,71 @@
+"""The durable inbox in the Telegram layer: record on fetch, skip redeliveries, mark handled."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop, ExtBot
+
+from bot.db import Database
+from bot.services.inbox import (
+    begin_handling,
+    forget_handled,
+    mark_handled,
+    record_updates,
+    unhandled_updates,
+)
+from handlers.context import BotContext, Runtime
+
+log = logging.getLogger(__name__)
+
+
+class InboxBot(ExtBot[None]):
+    """ExtBot whose getUpdates writes what it fetched to the database before returning it.
+
+    The Updater confirms a batch with its next getUpdates call, so recording here, before
+    that call can happen, is what makes a fetched update survive a crash.
+    """
+
+    def __init__(self, *args: Any, runtime: Runtime, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._inbox_runtime = runtime
+
+    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
+        updates = await super().get_updates(*args, **kwargs)
+        if updates:
+            runtime = self._inbox_runtime
+            with runtime.db.uow() as uow:
+                record_updates(uow, (json.loads(u.to_json()) for u in updates), runtime.clock())
+        return updates
+
+
+async def skip_if_handled(update: Update, context: BotContext) -> None:
+    """Group -1: a redelivered update that was already handled goes no further."""
+    with context.db.uow() as uow:
+        if not begin_handling(uow, update.update_id):
+            log.info("update %s was already handled; skipped", update.update_id)
+            raise ApplicationHandlerStop
+
+
+async def done(update: Update, context: BotContext) -> None:
+    """The last group: the update is handled (even if a handler failed and said so)."""
+    with context.db.uow() as uow:
+        mark_handled(uow, update.update_id, context.now())
+
+
+def pending_updates(db: Database, bot: ExtBot[None]) -> Sequence[Update]:
+    """Updates fetched before a crash and never handled, to replay at start."""
+    with db.uow() as uow:
+        payloads = unhandled_updates(uow)
+    return [update for payload in payloads if (update := Update.de_json(payload, bot)) is not None]
+
+
+def forget_old(db: Database, now: datetime) -> None:
+    """Handled updates are kept a week (enough to recognise redeliveries), then dropped."""
+    with db.uow() as uow:
+        forget_handled(uow, timedelta(days=7), now)

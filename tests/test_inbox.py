@@ -1,0 +1,71 @@
+"""The durable inbox: fetched updates survive a crash and are handled once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.db import Database
+from bot.services.inbox import (
+    MAX_ATTEMPTS,
+    begin_handling,
+    forget_handled,
+    mark_handled,
+    record_updates,
+    unhandled_updates,
+)
+from tests.conftest import SEED_NOW
+
+
+def update(update_id: int) -> dict:
+    return {"update_id": update_id, "message": {"message_id": 1, "text": "还差什么"}}
+
+
+def test_recorded_updates_that_were_never_handled_are_replayed(database: Database) -> None:
+    with database.uow() as uow:
+        assert record_updates(uow, [update(1), update(2)], SEED_NOW) == 2
+    with database.uow() as uow:
+        mark_handled(uow, 1, SEED_NOW)
+    with database.uow() as uow:
+        assert [u["update_id"] for u in unhandled_updates(uow)] == [2]
+
+
+def test_recording_the_same_update_twice_keeps_one(database: Database) -> None:
+    with database.uow() as uow:
+        record_updates(uow, [update(7)], SEED_NOW)
+    with database.uow() as uow:
+        assert record_updates(uow, [update(7), update(8)], SEED_NOW) == 1
+        assert len(unhandled_updates(uow)) == 2
+
+
+def test_a_redelivered_handled_update_is_skipped(database: Database) -> None:
+    with database.uow() as uow:
+        record_updates(uow, [update(3)], SEED_NOW)
+    with database.uow() as uow:
+        assert begin_handling(uow, 3) is True
+        mark_handled(uow, 3, SEED_NOW)
+    with database.uow() as uow:
+        assert begin_handling(uow, 3) is False
+
+
+def test_an_update_not_from_the_inbox_is_handled(database: Database) -> None:
+    with database.uow() as uow:
+        assert begin_handling(uow, 99) is True
+
+
+def test_an_update_that_keeps_crashing_the_bot_is_given_up(database: Database) -> None:
+    with database.uow() as uow:
+        record_updates(uow, [update(5)], SEED_NOW)
+    for _ in range(MAX_ATTEMPTS):
+        with database.uow() as uow:
+            begin_handling(uow, 5)
+    with database.uow() as uow:
+        assert unhandled_updates(uow) == []
+
+
+def test_old_handled_updates_are_forgotten(database: Database) -> None:
+    with database.uow() as uow:
+        record_updates(uow, [update(1), update(2)], SEED_NOW)
+        mark_handled(uow, 1, SEED_NOW)
+    with database.uow() as uow:
+        assert forget_handled(uow, timedelta(days=1), SEED_NOW + timedelta(days=2)) == 1
+        assert [u["update_id"] for u in unhandled_updates(uow)] == [2]
