@@ -31,8 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from telegram.constants import ParseMode  # noqa: E402
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults  # noqa: E402
+from telegram.ext import Application  # noqa: E402
 
 from bot.config import Settings  # noqa: E402
 from bot.db import Database  # noqa: E402
@@ -46,8 +45,8 @@ from bot.workbooks import summary_workbook  # noqa: E402
 from emulator import BotApiEmulator, EmuMessage, EmuUser  # noqa: E402
 from emulator.echo import build_echo_application  # noqa: E402
 from emulator.running import start_application  # noqa: E402
-from handlers.app import register  # noqa: E402
-from handlers.context import RUNTIME_KEY, BotContext, Runtime  # noqa: E402
+from handlers.app import build_application  # noqa: E402
+from handlers.context import Runtime  # noqa: E402
 from tests.e2e.workbooks import generated_workbook  # noqa: E402
 
 USERS = 200
@@ -140,18 +139,7 @@ async def offered(
 
 def build_bot(settings: Settings, runtime: Runtime) -> Application:  # type: ignore[type-arg]
     """build_application's bot without the rate limiter (see the module docstring)."""
-    application = (
-        ApplicationBuilder()
-        .token(settings.telegram_bot_token)
-        .base_url(settings.telegram_base_url)
-        .base_file_url(settings.telegram_base_file_url)
-        .context_types(ContextTypes(context=BotContext))
-        .defaults(Defaults(parse_mode=ParseMode.HTML))
-        .build()
-    )
-    application.bot_data[RUNTIME_KEY] = runtime
-    register(application)
-    return application
+    return build_application(settings, runtime, rate_limited=False)
 
 
 @dataclass

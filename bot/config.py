@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     campaigns_dir: Path = DATA_DIR / "campaigns"
 
     invite_ttl_hours: int = 72
+    # How many updates the bot handles at once (they overlap while waiting on Telegram).
+    concurrent_updates: int = 16
     max_upload_mb: int = 20
     reminder_check_seconds: int = 60
     log_level: str = "INFO"

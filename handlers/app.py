@@ -97,8 +97,13 @@ def build_runtime(settings: Settings, db: Database | None = None) -> Runtime:
     )
 
 
-def build_application(settings: Settings, runtime: Runtime | None = None) -> Application:  # type: ignore[type-arg]
-    """The bot, configured from settings; base_url/base_file_url reach any Bot API server."""
+def build_application(
+    settings: Settings, runtime: Runtime | None = None, *, rate_limited: bool = True
+) -> Application:  # type: ignore[type-arg]
+    """The bot, configured from settings; base_url/base_file_url reach any Bot API server.
+
+    `rate_limited=False` is for benchmarks only: it drops Telegram's limits and the retries.
+    """
     runtime = runtime or build_runtime(settings)
     bot = InboxBot(
         token=settings.telegram_bot_token,
@@ -106,7 +111,7 @@ def build_application(settings: Settings, runtime: Runtime | None = None) -> App
         base_file_url=settings.telegram_base_file_url,
         local_mode=settings.telegram_local_mode,
         defaults=Defaults(parse_mode=ParseMode.HTML),
-        rate_limiter=RetryingRateLimiter(max_retries=5),
+        rate_limiter=RetryingRateLimiter(max_retries=5) if rate_limited else None,
         # PTB's builder defaults: a large pool for requests, one connection for long polling.
         request=HTTPXRequest(connection_pool_size=256),
         get_updates_request=HTTPXRequest(connection_pool_size=1),
@@ -115,6 +120,9 @@ def build_application(settings: Settings, runtime: Runtime | None = None) -> App
     application = (
         ApplicationBuilder()
         .bot(bot)
+        # Updates overlap while they wait on Telegram (downloads, replies); each service call
+        # is synchronous, so database work never interleaves within one event loop.
+        .concurrent_updates(settings.concurrent_updates)
         .context_types(ContextTypes(context=BotContext))
         .post_init(post_init)
         .build()

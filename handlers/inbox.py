@@ -17,7 +17,7 @@ from bot.services.inbox import (
     forget_handled,
     mark_handled,
     record_updates,
-    unhandled_updates,
+    updates_to_replay,
 )
 from handlers.context import BotContext, Runtime
 
@@ -61,7 +61,7 @@ async def done(update: Update, context: BotContext) -> None:
 def pending_updates(db: Database, bot: ExtBot[None]) -> Sequence[Update]:
     """Updates fetched before a crash and never handled, to replay at start."""
     with db.uow() as uow:
-        payloads = unhandled_updates(uow)
+        payloads = updates_to_replay(uow)
     return [update for payload in payloads if (update := Update.de_json(payload, bot)) is not None]
 
 

@@ -66,16 +66,14 @@ def filed_message(filed: Filed) -> str:
             size=human_size(filed.size),
         )
     ]
-    owed = filed.after.owed
+    owed = filed.still_owed
     if owed:
         items = "、".join(f"{escape(i.indicator)}.{escape(i.title)}" for i in owed)
         lines.append(
-            texts.UPLOAD_STILL_OWED.format(
-                unit=escape(filed.after.unit), count=len(owed), items=items
-            )
+            texts.UPLOAD_STILL_OWED.format(unit=escape(filed.unit), count=len(owed), items=items)
         )
     else:
-        lines.append(texts.UPLOAD_ALL_DONE.format(unit=escape(filed.after.unit)))
+        lines.append(texts.UPLOAD_ALL_DONE.format(unit=escape(filed.unit)))
     return "\n".join(lines)
 
 

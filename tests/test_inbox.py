@@ -11,7 +11,7 @@ from bot.services.inbox import (
     forget_handled,
     mark_handled,
     record_updates,
-    unhandled_updates,
+    updates_to_replay,
 )
 from tests.conftest import SEED_NOW
 
@@ -26,7 +26,7 @@ def test_recorded_updates_that_were_never_handled_are_replayed(database: Databas
     with database.uow() as uow:
         mark_handled(uow, 1, SEED_NOW)
     with database.uow() as uow:
-        assert [u["update_id"] for u in unhandled_updates(uow)] == [2]
+        assert [u["update_id"] for u in updates_to_replay(uow)] == [2]
 
 
 def test_recording_the_same_update_twice_keeps_one(database: Database) -> None:
@@ -34,7 +34,8 @@ def test_recording_the_same_update_twice_keeps_one(database: Database) -> None:
         record_updates(uow, [update(7)], SEED_NOW)
     with database.uow() as uow:
         assert record_updates(uow, [update(7), update(8)], SEED_NOW) == 1
-        assert len(unhandled_updates(uow)) == 2
+    with database.uow() as uow:
+        assert len(updates_to_replay(uow)) == 2
 
 
 def test_a_redelivered_handled_update_is_skipped(database: Database) -> None:
@@ -57,9 +58,9 @@ def test_an_update_that_keeps_crashing_the_bot_is_given_up(database: Database) -
         record_updates(uow, [update(5)], SEED_NOW)
     for _ in range(MAX_ATTEMPTS):
         with database.uow() as uow:
-            begin_handling(uow, 5)
+            assert [u["update_id"] for u in updates_to_replay(uow)] == [5]
     with database.uow() as uow:
-        assert unhandled_updates(uow) == []
+        assert updates_to_replay(uow) == []
 
 
 def test_old_handled_updates_are_forgotten(database: Database) -> None:
@@ -68,4 +69,4 @@ def test_old_handled_updates_are_forgotten(database: Database) -> None:
         mark_handled(uow, 1, SEED_NOW)
     with database.uow() as uow:
         assert forget_handled(uow, timedelta(days=1), SEED_NOW + timedelta(days=2)) == 1
-        assert [u["update_id"] for u in unhandled_updates(uow)] == [2]
+        assert [u["update_id"] for u in updates_to_replay(uow)] == [2]

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from bot.db import Database
 from bot.models import Indicator, Obligation, Submission, Unit
-from bot.services.obligations import owed_items
+from bot.services.campaigns import find_campaign
+from bot.services.obligations import owed_items, still_owed
 from bot.wording import owe_text
 from tests.conftest import SEED_NOW
 
@@ -125,3 +126,20 @@ def test_json_shape_has_campaign_unit_and_items(seeded: Database) -> None:
     item = document["items"][0]
     assert set(item) >= {"indicator", "title", "material", "deadline", "status", "submissions"}
     assert item["deadline"] == "2023-10-18T23:59:59+08:00"
+
+
+def test_the_receipts_sql_view_of_what_is_owed_agrees_with_the_full_report(
+    seeded: Database,
+) -> None:
+    add_submission(seeded, "公安局", "4", status="returned")
+    add_submission(seeded, "公安局", "5", status="returned")
+    add_submission(seeded, "公安局", "5")
+    add_submission(seeded, "公安局", "7", status="accepted")
+    add_submission(seeded, "公安局", "7", status="returned")
+    with seeded.uow() as uow:
+        police = uow.session.scalar(select(Unit).where(Unit.name == "公安局"))
+        assert police is not None
+        campaign = find_campaign(uow.session)
+        quick = [i.indicator for i in still_owed(uow.session, campaign, police)]
+        full = [i.indicator for i in owed_items(uow, "公安局", SEED_NOW).owed]
+    assert quick == full == ["4"]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from bot.models import Chat, Contact
 
@@ -43,7 +43,9 @@ def identify(
 ) -> Actor:
     """The actor for a user in a chat: their contact row, and the chat's binding."""
     contact = session.scalar(
-        select(Contact).where(Contact.telegram_user_id == user_id, Contact.active.is_(True))
+        select(Contact)
+        .where(Contact.telegram_user_id == user_id, Contact.active.is_(True))
+        .options(joinedload(Contact.unit))
     )
     is_coordinator = contact is not None and contact.role == "coordinator"
     own_unit = contact.unit.name if contact is not None and contact.unit is not None else None

@@ -136,6 +136,9 @@ def unit_registry(session: Session) -> UnitRegistry:
 
 def find_unit(session: Session, written: str) -> Unit:
     """The unit a person means by `written` (alias, prefix, typo), or UnitNotFound."""
+    exact = session.scalar(select(Unit).where(Unit.name == written))
+    if exact is not None:
+        return exact  # the common case (a contact's own unit): no registry needed
     match = unit_registry(session).resolve(written)
     unit = session.scalar(select(Unit).where(Unit.name == match.name)) if match.is_known else None
     if unit is None:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from bot.db import UnitOfWork
 from bot.models import InboxUpdate
@@ -38,31 +38,38 @@ def record_updates(uow: UnitOfWork, payloads: Iterable[dict[str, Any]], now: dat
 
 
 def begin_handling(uow: UnitOfWork, update_id: int) -> bool:
-    """False if the update was already handled (a redelivery); counts the attempt otherwise."""
-    row = uow.session.get(InboxUpdate, update_id)
-    if row is None:
-        return True  # not fetched through the inbox (webhook, tests): handle it
-    if row.handled_at is not None:
-        return False
-    row.attempts += 1
-    uow.commit()
-    return True
+    """False if the update was already handled (a redelivery or a replay that raced it)."""
+    handled = uow.session.scalar(
+        select(InboxUpdate.handled_at).where(InboxUpdate.update_id == update_id)
+    )
+    return handled is None
 
 
 def mark_handled(uow: UnitOfWork, update_id: int, now: datetime) -> None:
-    row = uow.session.get(InboxUpdate, update_id)
-    if row is not None and row.handled_at is None:
-        row.handled_at = now
-        uow.commit()
-
-
-def unhandled_updates(uow: UnitOfWork) -> list[dict[str, Any]]:
-    """Recorded but never finished, oldest first; poison updates are dropped from replay."""
-    rows = uow.session.scalars(
-        select(InboxUpdate)
-        .where(InboxUpdate.handled_at.is_(None), InboxUpdate.attempts < MAX_ATTEMPTS)
-        .order_by(InboxUpdate.update_id)
+    uow.session.execute(
+        update(InboxUpdate)
+        .where(InboxUpdate.update_id == update_id, InboxUpdate.handled_at.is_(None))
+        .values(handled_at=now)
     )
+    uow.commit()
+
+
+def updates_to_replay(uow: UnitOfWork) -> list[dict[str, Any]]:
+    """Recorded but never finished, oldest first, each counted as one more attempt.
+
+    An update that was being handled when the process died gets replayed; one that keeps
+    killing the process is given up after MAX_ATTEMPTS replays.
+    """
+    rows = list(
+        uow.session.scalars(
+            select(InboxUpdate)
+            .where(InboxUpdate.handled_at.is_(None), InboxUpdate.attempts < MAX_ATTEMPTS)
+            .order_by(InboxUpdate.update_id)
+        )
+    )
+    for row in rows:
+        row.attempts += 1
+    uow.commit()
     return [row.payload for row in rows]
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.db import UnitOfWork
 from bot.models import Campaign, Indicator, Obligation, Submission, Unit
@@ -174,25 +176,49 @@ def load_obligations(
     session: Session, campaign: Campaign, unit: Unit | None = None
 ) -> list[Obligation]:
     """Live obligations of the campaign (of one unit, if given), fully loaded, in table order."""
+    live = (
+        Indicator.campaign_id == campaign.id,
+        Indicator.archived.is_(False),
+        Obligation.archived.is_(False),
+        *((Obligation.unit_id == unit.id,) if unit is not None else ()),
+    )
     query = (
         select(Obligation)
         .join(Obligation.indicator)
-        .where(
-            Indicator.campaign_id == campaign.id,
-            Indicator.archived.is_(False),
-            Obligation.archived.is_(False),
-        )
+        .where(*live)
         .options(
-            selectinload(Obligation.indicator).selectinload(Indicator.group),
-            selectinload(Obligation.indicator).selectinload(Indicator.campaign),
-            selectinload(Obligation.unit),
-            selectinload(Obligation.submissions),
+            # For one unit, a handful of rows: join everything into one query. For the whole
+            # campaign, one query per related table, so no indicator is repeated per unit.
+            # The campaign itself is already in the session's identity map.
+            *(
+                (
+                    joinedload(Obligation.indicator).joinedload(Indicator.group),
+                    joinedload(Obligation.unit),
+                )
+                if unit is not None
+                else (
+                    selectinload(Obligation.indicator).selectinload(Indicator.group),
+                    selectinload(Obligation.unit),
+                )
+            ),
+            lazyload(Obligation.submissions),  # filled below, never lazily loaded
         )
         .order_by(Indicator.position, Obligation.unit_id)
     )
-    if unit is not None:
-        query = query.where(Obligation.unit_id == unit.id)
-    return list(session.scalars(query))
+    obligations = list(session.scalars(query))
+    # Submissions in one query for all obligations (a selectin load would batch IN lists).
+    submissions: dict[int, list[Submission]] = defaultdict(list)
+    for submission in session.scalars(
+        select(Submission)
+        .join(Submission.obligation)
+        .join(Obligation.indicator)
+        .where(*live)
+        .order_by(Submission.obligation_id, Submission.version)
+    ):
+        submissions[submission.obligation_id].append(submission)
+    for obligation in obligations:
+        set_committed_value(obligation, "submissions", submissions.get(obligation.id, []))
+    return obligations
 
 
 def owe_report(session: Session, campaign: Campaign, unit: Unit, now: datetime) -> OweReport:
@@ -206,6 +232,43 @@ def owe_report(session: Session, campaign: Campaign, unit: Unit, now: datetime) 
         timezone=campaign.timezone,
         items=tuple(states),
     )
+
+
+@dataclass(frozen=True)
+class OwedIndicator:
+    indicator: str
+    title: str
+
+
+def still_owed(session: Session, campaign: Campaign, unit: Unit) -> list[OwedIndicator]:
+    """The unit's owed indicators, decided in SQL (a receipt needs no per-file detail).
+
+    Same rule as derive_status: owed when nothing live was submitted, or when the newest live
+    submission was returned and none was accepted.
+    """
+    live = and_(Submission.obligation_id == Obligation.id, Submission.withdrawn_at.is_(None))
+    has_live = exists().where(live)
+    has_accepted = exists().where(live, Submission.review_status == "accepted")
+    newest_status = (
+        select(Submission.review_status)
+        .where(live)
+        .order_by(Submission.version.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(Indicator.number, Indicator.title)
+        .join(Obligation, Obligation.indicator_id == Indicator.id)
+        .where(
+            Indicator.campaign_id == campaign.id,
+            Indicator.archived.is_(False),
+            Obligation.archived.is_(False),
+            Obligation.unit_id == unit.id,
+            or_(~has_live, and_(~has_accepted, newest_status == "returned")),
+        )
+        .order_by(Indicator.position)
+    )
+    return [OwedIndicator(number, title) for number, title in rows]
 
 
 def owed_items(

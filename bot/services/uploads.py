@@ -31,7 +31,7 @@ from bot.models import (
 from bot.peek import peek_text
 from bot.services.access import Actor, NotAllowed
 from bot.services.campaigns import find_campaign, find_unit
-from bot.services.obligations import OweReport, owe_report
+from bot.services.obligations import OwedIndicator, still_owed
 from bot.storage import FileStore
 
 log = logging.getLogger(__name__)
@@ -124,7 +124,8 @@ class Filed:
     filename: str
     size: int
     method: str
-    after: OweReport
+    unit: str
+    still_owed: tuple[OwedIndicator, ...]
 
 
 @dataclass(frozen=True)
@@ -267,7 +268,7 @@ def receive_upload(
             top.score,
             now,
         )
-        return _filed(uow, campaign, unit, submission, now)
+        return _filed(uow, campaign, unit, submission)
     pending = _pending(
         session, campaign, unit, request, stored.sha256, stored.key, stored.size, result, own
     )
@@ -333,7 +334,7 @@ def choose_indicator(
     )
     pending.resolved_at = now
     pending.resolution = f"chosen:{number}"
-    return _filed(uow, campaign, unit, submission, now)
+    return _filed(uow, campaign, unit, submission)
 
 
 def cancel_pending(uow: UnitOfWork, pending_id: int, actor: Actor, now: datetime) -> str:
@@ -411,7 +412,7 @@ def reclassify(
         uploader_name=old.uploader_name,
         chat_id=old.chat_id,
     )
-    return obligation.indicator.number, _filed(uow, campaign, obligation.unit, moved, now)
+    return obligation.indicator.number, _filed(uow, campaign, obligation.unit, moved)
 
 
 # --- helpers of this module ---------------------------------------------------------------------
@@ -519,9 +520,8 @@ def _file(
     return submission
 
 
-def _filed(
-    uow: UnitOfWork, campaign: Campaign, unit: Unit, submission: Submission, now: datetime
-) -> Filed:
+def _filed(uow: UnitOfWork, campaign: Campaign, unit: Unit, submission: Submission) -> Filed:
+    owed = tuple(still_owed(uow.session, campaign, unit))  # in the same transaction
     uow.commit()
     indicator = submission.obligation.indicator
     return Filed(
@@ -531,7 +531,8 @@ def _filed(
         submission.filename,
         submission.size,
         submission.match_method,
-        owe_report(uow.session, campaign, unit, now),
+        unit.name,
+        owed,
     )
 
 
