@@ -34,18 +34,34 @@ class InboxBot(ExtBot[None]):
     def __init__(self, *args: Any, runtime: Runtime, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._inbox_runtime = runtime
+        # Updates first recorded by this process cannot have been handled before: they skip
+        # the database check in skip_if_handled. Anything else (a redelivery, a replay) is
+        # checked against the inbox.
+        self._fresh_update_ids: set[int] = set()
 
     async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
         updates = await super().get_updates(*args, **kwargs)
         if updates:
             runtime = self._inbox_runtime
             with runtime.db.uow() as uow:
-                record_updates(uow, (json.loads(u.to_json()) for u in updates), runtime.clock())
+                fresh = record_updates(
+                    uow, (json.loads(u.to_json()) for u in updates), runtime.clock()
+                )
+            self._fresh_update_ids.update(fresh)
         return updates
+
+    def take_fresh(self, update_id: int) -> bool:
+        """True (once) if this process recorded the update as new."""
+        if update_id in self._fresh_update_ids:
+            self._fresh_update_ids.discard(update_id)
+            return True
+        return False
 
 
 async def skip_if_handled(update: Update, context: BotContext) -> None:
     """Group -1: a redelivered update that was already handled goes no further."""
+    if isinstance(context.bot, InboxBot) and context.bot.take_fresh(update.update_id):
+        return
     with context.db.uow() as uow:
         if not begin_handling(uow, update.update_id):
             log.info("update %s was already handled; skipped", update.update_id)

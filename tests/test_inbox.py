@@ -22,7 +22,7 @@ def update(update_id: int) -> dict:
 
 def test_recorded_updates_that_were_never_handled_are_replayed(database: Database) -> None:
     with database.uow() as uow:
-        assert record_updates(uow, [update(1), update(2)], SEED_NOW) == 2
+        assert record_updates(uow, [update(1), update(2)], SEED_NOW) == [1, 2]
     with database.uow() as uow:
         mark_handled(uow, 1, SEED_NOW)
     with database.uow() as uow:
@@ -33,7 +33,7 @@ def test_recording_the_same_update_twice_keeps_one(database: Database) -> None:
     with database.uow() as uow:
         record_updates(uow, [update(7)], SEED_NOW)
     with database.uow() as uow:
-        assert record_updates(uow, [update(7), update(8)], SEED_NOW) == 1
+        assert record_updates(uow, [update(7), update(8)], SEED_NOW) == [8]
     with database.uow() as uow:
         assert len(updates_to_replay(uow)) == 2
 

@@ -19,11 +19,13 @@ from bot.models import InboxUpdate
 MAX_ATTEMPTS = 3  # a poison update is given up after this many replays
 
 
-def record_updates(uow: UnitOfWork, payloads: Iterable[dict[str, Any]], now: datetime) -> int:
-    """Keep updates not seen before; returns how many were new."""
+def record_updates(
+    uow: UnitOfWork, payloads: Iterable[dict[str, Any]], now: datetime
+) -> list[int]:
+    """Keep updates not seen before; returns the ids of those that were new."""
     payloads = list(payloads)
     if not payloads:
-        return 0
+        return []
     ids = [int(p["update_id"]) for p in payloads]
     known = set(
         uow.session.scalars(select(InboxUpdate.update_id).where(InboxUpdate.update_id.in_(ids)))
@@ -34,7 +36,7 @@ def record_updates(uow: UnitOfWork, payloads: Iterable[dict[str, Any]], now: dat
             InboxUpdate(update_id=int(payload["update_id"]), payload=payload, received_at=now)
         )
     uow.commit()
-    return len(new)
+    return [int(p["update_id"]) for p in new]
 
 
 def begin_handling(uow: UnitOfWork, update_id: int) -> bool:

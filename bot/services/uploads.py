@@ -14,7 +14,7 @@ from pathlib import Path
 from threading import Lock
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from bot import texts
 from bot.db import UnitOfWork
@@ -428,7 +428,7 @@ def _own_obligations(session: Session, campaign: Campaign, unit: Unit) -> dict[s
             Obligation.archived.is_(False),
             Obligation.unit_id == unit.id,
         )
-        .options(selectinload(Obligation.indicator))
+        .options(contains_eager(Obligation.indicator))  # the join above already has it
         .order_by(Indicator.position)
     )
     return {o.indicator.number: o for o in rows}
