@@ -23,6 +23,8 @@ run: install
 
 lint: install
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 test: install lint
 	$(PY) -m pytest -q

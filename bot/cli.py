@@ -33,10 +33,12 @@ from bot.services.campaigns import (
     list_units,
     unit_registry,
 )
+from bot.services.export import build_package
 from bot.services.obligations import owed_items
 from bot.services.onboarding import create_invite
 from bot.services.summary import summary
 from bot.services.uploads import MatcherCache, match_upload
+from bot.storage import FileStore
 from bot.wording import owe_text, summary_lines
 from bot.workbooks import summary_workbook
 
@@ -115,6 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
     who.add_argument("--coordinator", action="store_true")
     cmd.add_argument("--hours", type=int, help="valid for this many hours")
     cmd.set_defaults(command=cmd_invite)
+
+    cmd = commands.add_parser("export", help="write the final package (zip parts) to a folder")
+    cmd.add_argument("--campaign")
+    cmd.add_argument("--out", type=Path, default=Path("export"), help="folder (default ./export)")
+    cmd.set_defaults(command=cmd_export)
 
     cmd = commands.add_parser("run", help="start the bot (offline sandbox without a token)")
     cmd.set_defaults(command=cmd_run)
@@ -303,6 +310,21 @@ def _bot_username(settings: Settings) -> str:
     except (httpx.HTTPError, ValueError):
         return ""
     return str(answer.get("result", {}).get("username", ""))
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    database = open_database(settings)
+    with database.uow() as uow:
+        result = build_package(
+            uow, FileStore(settings.storage_dir), args.out, now_of(args), args.campaign
+        )
+    if not result.parts:
+        print(texts.EXPORT_NOTHING)
+        return 0
+    print(texts.EXPORT_READY.format(files=result.files, parts=len(result.parts)))
+    for part in result.parts:
+        print(texts.CLI_EXPORT_WRITTEN.format(path=part, size=part.stat().st_size))
+    return 0
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:

@@ -449,9 +449,7 @@ def _mostly_numbers(rows: list[list[str]], index: int) -> bool:
 
 def _mostly_group_numerals(rows: list[list[str]], index: int) -> bool:
     values = _column(rows, index)
-    hits = [
-        v for v in values if _GROUP_NUMERAL.match(v) and len(_GROUP_NUMERAL.match(v).group(1)) <= 3
-    ]  # type: ignore[union-attr]
+    hits = [v for v in values if (found := _GROUP_NUMERAL.match(v)) and len(found.group(1)) <= 3]
     return bool(values) and len(hits) >= 0.6 * len(values)
 
 
@@ -495,12 +493,12 @@ def _collect_rows(
                 continue
             indicator = current  # a continuation row of the indicator above
         else:
-            indicator = by_number.get(number)
-            if indicator is None:
-                indicator = IndicatorSpec(number=number, title=title, row=row_number)
-                by_number[number] = indicator
-                spec.indicators.append(indicator)
-            current = indicator
+            known = by_number.get(number)
+            if known is None:
+                known = IndicatorSpec(number=number, title=title, row=row_number)
+                by_number[number] = known
+                spec.indicators.append(known)
+            indicator = current = known
         group = _group_of(row, columns, groups, spec)
         if group and indicator.group is None:
             indicator.group = group.number

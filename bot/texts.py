@@ -148,7 +148,9 @@ UPLOAD_NOT_REGISTERED = "您还没有登记所属单位，暂时不能报送材�
 UPLOAD_UNBOUND_GROUP = "本群还没有绑定单位，无法登记材料。请协调人在群里发送 /bind 单位名称。"
 UPLOAD_TOO_BIG = "文件“{filename}”有 {size_mb:.1f} MB，超过了 {limit_mb} MB 的上限。请压缩或拆分成几个文件后分别发送。"
 UPLOAD_EMPTY = "文件“{filename}”是空的（0 字节），请检查后重新发送。"
-UPLOAD_TYPE_REFUSED = "不接收这种类型的文件（{filename}）。请发送 Word、Excel、WPS、PDF、图片或压缩包（zip/rar/7z）。"
+UPLOAD_TYPE_REFUSED = (
+    "不接收这种类型的文件（{filename}）。请发送 Word、Excel、WPS、PDF、图片或压缩包（zip/rar/7z）。"
+)
 UPLOAD_FILED = "✅ 已登记到 指标{number} {title}\n📎 {filename}（{size}）"
 UPLOAD_FILED_BY_CHOICE = "✅ 已按您的选择登记到 指标{number} {title}\n📎 {filename}（{size}）"
 UPLOAD_STILL_OWED = "{unit} 还需报送 {count} 项：{items}"
@@ -156,7 +158,9 @@ UPLOAD_ALL_DONE = "🎉 {unit} 的材料已全部报送，等待协调人审核�
 UPLOAD_ASK = "📎 {filename}\n这份材料属于哪一项指标？请选择："
 UPLOAD_ASK_ALL = "📎 {filename}\n请选择指标："
 UPLOAD_NOT_OWED = "📎 {filename}\n看起来这是 指标{number} {title} 的材料，但{unit}不负责这一项。请从本单位的指标中选择，或取消："
-UPLOAD_DUPLICATE = "这个文件已经在 {when} 报送过了（指标{number} {title}，第 {version} 版），无需重复发送。"
+UPLOAD_DUPLICATE = (
+    "这个文件已经在 {when} 报送过了（指标{number} {title}，第 {version} 版），无需重复发送。"
+)
 UPLOAD_CANCELLED = "已取消，文件“{filename}”未登记。"
 UPLOAD_CHOICE_GONE = "这个选择已经处理过了。"
 UPLOAD_WITHDRAWN = "已撤回“{filename}”（指标{number}）。"
@@ -172,8 +176,25 @@ BUTTON_CANCEL = "取消"
 BUTTON_INDICATOR = "{number}. {title}"
 
 # --- chat: commands, help, errors ---------------------------------------------------------------
-OWE_TRIGGERS = ("还差什么", "还差哪些", "还差啥", "还欠", "交齐了吗", "交齐没", "交齐", "缺什么", "缺哪些",
-                "还要交", "还需要交", "哪些没交", "还没交", "欠哪些", "欠什么", "差什么材料", "还差")
+OWE_TRIGGERS = (
+    "还差什么",
+    "还差哪些",
+    "还差啥",
+    "还欠",
+    "交齐了吗",
+    "交齐没",
+    "交齐",
+    "缺什么",
+    "缺哪些",
+    "还要交",
+    "还需要交",
+    "哪些没交",
+    "还没交",
+    "欠哪些",
+    "欠什么",
+    "差什么材料",
+    "还差",
+)
 OWE_PICK_UNIT = "要查看哪个单位？"
 COMMAND_DESCRIPTIONS_PRIVATE = (
     ("owe", "还差哪些材料"),
@@ -208,17 +229,25 @@ HELP = (
 )
 START_NO_INVITE = NOT_REGISTERED
 UNKNOWN_COMMAND = "未知命令：{command}。发送 /help 查看可用命令。"
-UNSUPPORTED_MESSAGE = "我只能处理文字和文件（Word、Excel、PDF、图片、压缩包）。发送 /help 查看用法。"
+UNSUPPORTED_MESSAGE = (
+    "我只能处理文字和文件（Word、Excel、PDF、图片、压缩包）。发送 /help 查看用法。"
+)
 EDITED_MESSAGE_IGNORED = "修改后的消息不会重新处理；如需重新报送，请重新发送文件。"
-PRIVATE_TEXT_HINT = "没看懂您的意思。发送 /owe 查看还差哪些材料，或直接发送文件报送。发送 /help 查看用法。"
-SOMETHING_WENT_WRONG = "抱歉，处理时出了点问题，已记录。请稍后再试；如果刚才发送了文件，请重新发送。"
+PRIVATE_TEXT_HINT = (
+    "没看懂您的意思。发送 /owe 查看还差哪些材料，或直接发送文件报送。发送 /help 查看用法。"
+)
+SOMETHING_WENT_WRONG = (
+    "抱歉，处理时出了点问题，已记录。请稍后再试；如果刚才发送了文件，请重新发送。"
+)
 SUMMARY_REFUSED = "汇总只能在协调组或协调人的私聊中查看。"
 SUMMARY_FILENAME = "汇总_{code}_{date}.xlsx"
 INVITE_USAGE = "用法：/invite 单位名称（例如 /invite 公安局），或 /invite 协调人。"
 INVITE_NO_USERNAME = "无法生成链接：机器人没有用户名。"
 CLI_INVITE_NEEDS_TARGET = "请指定 --unit 单位名称 或 --coordinator。"
 CLI_BAD_JSON_LINE = "第 {line} 行不是有效的 JSON：{error}"
-CLI_SANDBOX = "没有设置 TELEGRAM_BOT_TOKEN：启动离线沙盒（内置的 Bot API 模拟器）。输入 :help 查看沙盒命令。"
+CLI_SANDBOX = (
+    "没有设置 TELEGRAM_BOT_TOKEN：启动离线沙盒（内置的 Bot API 模拟器）。输入 :help 查看沙盒命令。"
+)
 SANDBOX_READY = "沙盒已就绪：协调员（id {user_id}）已登记为协调人。试试：/invite 公安局，然后 :user 公安局联络员、:chat private、:start 令牌；在“公安局工作群”里用协调员发送 /bind 公安局。"
 COORDINATOR_INVITE_WORDS = ("协调人", "coordinator")
 
@@ -261,7 +290,9 @@ RULES_SET = "《{campaign}》的提醒规则已设为：{rules}"
 RULES_CURRENT = "《{campaign}》当前的提醒规则：{rules}\n修改：/rules 规则…（例如 /rules -3d 09:00, -1d 09:00, 0d 09:00, +1d 09:00 daily）"
 INDICATOR_NOT_FOUND = "找不到指标“{number}”。现有指标：{numbers}"
 DEADLINE_SET_CAMPAIGN = "《{title}》的材料报送截止时间已改为 {deadline}（{tz}），提醒随之调整。"
-DEADLINE_SET_INDICATOR = "指标{number}（{title}）的截止时间已改为 {deadline}（{tz}），提醒随之调整。"
+DEADLINE_SET_INDICATOR = (
+    "指标{number}（{title}）的截止时间已改为 {deadline}（{tz}），提醒随之调整。"
+)
 DEADLINE_USAGE = "用法：/deadline [指标编号] YYYY-MM-DD[ HH:MM]，例如 /deadline 4 2023-10-20 18:00"
 DEADLINE_BAD_DATE = "日期无法识别：{value}（格式：2023-10-20 或 2023-10-20 18:00）"
 DEADLINE_FORMAT = "%Y-%m-%d %H:%M"
@@ -282,9 +313,13 @@ CLI_DISPATCH_BUSY = "另一个提醒进程正在发送，本次未执行。"
 # --- review and export --------------------------------------------------------------------------
 REVIEW_NOTHING = "没有待审核的材料。"
 REVIEW_HEADER = "待审核材料 {count} 份（显示前 {shown} 份）："
-REVIEW_ITEM = "#{id} 【{unit}】指标{number} {title}\n📎 {filename}（{size}，{when}，第 {version} 版）"
+REVIEW_ITEM = (
+    "#{id} 【{unit}】指标{number} {title}\n📎 {filename}（{size}，{when}，第 {version} 版）"
+)
 REVIEW_ACCEPTED = "✅ 已通过：#{id} 【{unit}】指标{number}《{filename}》"
-REVIEW_ASK_REASON = "请直接回复本消息，写明退回原因（材料 #{id}：【{unit}】指标{number}《{filename}》）。"
+REVIEW_ASK_REASON = (
+    "请直接回复本消息，写明退回原因（材料 #{id}：【{unit}】指标{number}《{filename}》）。"
+)
 REVIEW_RETURNED = "↩ 已退回：#{id} 【{unit}】指标{number}《{filename}》，原因：{reason}"
 REVIEW_RETURNED_NOTICE = "↩ 【{unit}】指标{number} {title} 的材料《{filename}》被退回。\n原因：{reason}\n请修改后重新发送。"
 REVIEW_ALREADY = "这份材料已经处理过了（当前状态：{status}）。"

@@ -442,9 +442,13 @@ class World:
         timeout: float = 5.0,  # noqa: ASYNC109 -- a deadline for the condition, not for I/O
     ) -> JSON:
         """Wait until the bot answered a button press; returns the answer's parameters."""
-        return await self.wait_for(
-            lambda: query.answer, timeout=timeout, description="answerCallbackQuery"
+        # An answer without text is {}: wait on `answered`, not on the answer's truthiness.
+        answered = await self.wait_for(
+            lambda: (query.answer,) if query.answered else None,
+            timeout=timeout,
+            description="answerCallbackQuery",
         )
+        return answered[0] or {}
 
     async def wait_for(
         self,

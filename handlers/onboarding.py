@@ -51,6 +51,7 @@ async def start(update: Update, context: BotContext) -> None:
                 display_name=user.full_name,
                 username=user.username or "",
                 now=now,
+                timezone=context.settings.tz,
             )
         except InviteInvalid as error:
             await message.reply_text(str(error))

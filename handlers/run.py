@@ -47,9 +47,10 @@ async def _sandbox(settings: Settings) -> None:
 
     cast = SandboxCast()
     coordinator = cast.users[0]
+    coordinator_id = coordinator.user_id or 10001  # the default cast gives it this fixed id
     runtime = build_runtime(settings)
     with runtime.db.uow() as uow:
-        ensure_coordinator(uow, user_id=coordinator.user_id, display_name=coordinator.name)
+        ensure_coordinator(uow, user_id=coordinator_id, display_name=coordinator.name)
 
     async def start_bot(
         base_url: str, base_file_url: str, token: str
@@ -63,7 +64,7 @@ async def _sandbox(settings: Settings) -> None:
         )
         runtime.settings = local
         stop = await start_application(build_application(local, runtime))
-        print(texts.SANDBOX_READY.format(user_id=coordinator.user_id))
+        print(texts.SANDBOX_READY.format(user_id=coordinator_id))
         return stop
 
     await run_sandbox(start_bot, cast=cast)

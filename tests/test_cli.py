@@ -79,3 +79,10 @@ def test_units_lists_aliases(tmp_path: Path) -> None:
     result = run_cli(tmp_path, "units")
     assert "县人民法院（别名：" in result.stdout
     assert "县法院" in result.stdout
+
+
+def test_export_writes_the_package_zip(tmp_path: Path) -> None:
+    run_cli(tmp_path, "import")
+    empty = run_cli(tmp_path, "export", "--out", str(tmp_path / "out"))
+    assert empty.returncode == 0, empty.stderr
+    assert "还没有可导出的材料" in empty.stdout

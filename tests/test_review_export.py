@@ -15,7 +15,7 @@ from bot.services.access import Actor, NotAllowed
 from bot.services.export import build_package
 from bot.services.obligations import owed_items
 from bot.services.review import AlreadyReviewed, accept, return_submission, review_queue
-from bot.services.uploads import MatcherCache, UploadRequest, receive_upload
+from bot.services.uploads import MatcherCache, NeedsChoice, UploadRequest, receive_upload
 from bot.storage import FileStore
 from tests.conftest import DATA, SEED_NOW
 
@@ -23,12 +23,19 @@ COORDINATOR = Actor(1, 1, "private", True, True, None, "协调员")
 POLICE = Actor(2, 2, "private", False, True, "公安局", "联络员")
 
 
-def upload(database: Database, store: FileStore, tmp_path: Path, name: str, data: bytes,
-           actor: Actor = POLICE):
+def upload(
+    database: Database,
+    store: FileStore,
+    tmp_path: Path,
+    name: str,
+    data: bytes,
+    actor: Actor = POLICE,
+):
     path = tmp_path / f"upload-{len(data)}-{abs(hash(name))}"
     path.write_bytes(data)
-    request = UploadRequest(actor=actor, filename=name, caption="", size=len(data),
-                            mime_type="", path=path)
+    request = UploadRequest(
+        actor=actor, filename=name, caption="", size=len(data), mime_type="", path=path
+    )
     with database.uow() as uow:
         return receive_upload(uow, store, MatcherCache(DATA / "glossary.toml"), request, SEED_NOW)
 
@@ -38,8 +45,9 @@ def store(tmp_path: Path) -> FileStore:
     return FileStore(tmp_path / "files")
 
 
-def test_a_filed_upload_waits_in_the_review_queue(seeded: Database, store: FileStore,
-                                                  tmp_path: Path) -> None:
+def test_a_filed_upload_waits_in_the_review_queue(
+    seeded: Database, store: FileStore, tmp_path: Path
+) -> None:
     filed = upload(seeded, store, tmp_path, "侵犯知识产权行政案件信息表.xlsx", b"x" * 10)
     with seeded.uow() as uow:
         queue = review_queue(uow, COORDINATOR)
@@ -52,8 +60,9 @@ def test_only_coordinators_review(seeded: Database) -> None:
         review_queue(uow, POLICE)
 
 
-def test_accepting_marks_the_obligation_accepted(seeded: Database, store: FileStore,
-                                                 tmp_path: Path) -> None:
+def test_accepting_marks_the_obligation_accepted(
+    seeded: Database, store: FileStore, tmp_path: Path
+) -> None:
     filed = upload(seeded, store, tmp_path, "侵犯知识产权行政案件信息表.xlsx", b"x" * 10)
     with seeded.uow() as uow:
         accept(uow, filed.submission_id, COORDINATOR, SEED_NOW)
@@ -75,8 +84,9 @@ def test_returning_makes_it_owed_again_and_names_the_units_group(
         uow.commit()
     filed = upload(seeded, store, tmp_path, "侵犯知识产权行政案件信息表.xlsx", b"x" * 10)
     with seeded.uow() as uow:
-        returned = return_submission(uow, filed.submission_id, COORDINATOR, "缺少盖章",
-                                     SEED_NOW + timedelta(hours=1))
+        returned = return_submission(
+            uow, filed.submission_id, COORDINATOR, "缺少盖章", SEED_NOW + timedelta(hours=1)
+        )
     assert returned.notify_chats == (-100,)
     with seeded.uow() as uow:
         item = owed_items(uow, "公安局", SEED_NOW).items[0]
@@ -121,3 +131,13 @@ def test_export_splits_into_parts_under_the_upload_limit(
 def test_export_of_nothing_makes_no_zip(seeded: Database, store: FileStore, tmp_path: Path) -> None:
     with seeded.uow() as uow:
         assert build_package(uow, store, tmp_path / "out", SEED_NOW).parts == ()
+
+
+def test_the_same_unsure_file_twice_reuses_the_open_question(
+    seeded: Database, store: FileStore, tmp_path: Path
+) -> None:
+    first = upload(seeded, store, tmp_path, "微信图片_20231016.jpg", b"photo")
+    again = upload(seeded, store, tmp_path, "微信图片_20231016.jpg", b"photo")
+    assert isinstance(first, NeedsChoice)
+    assert isinstance(again, NeedsChoice)
+    assert again.pending_id == first.pending_id

@@ -248,10 +248,10 @@ def _resolve_units(spec: CampaignSpec, registry: UnitRegistry) -> dict[str, Unit
 
 
 def _refuse_unconfirmed(spec: CampaignSpec, resolved: dict[str, UnitMatch]) -> None:
-    first_cell = {}
+    first_cell: dict[str, str] = {}
     for indicator in spec.indicators:
-        for written in indicator.units:
-            first_cell.setdefault(written.name, written.cell)
+        for unit in indicator.units:
+            first_cell.setdefault(unit.name, unit.cell)
     lines = []
     for written, match in resolved.items():
         if match.how not in ("fuzzy", "new"):

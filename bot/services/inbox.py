@@ -19,9 +19,7 @@ from bot.models import InboxUpdate
 MAX_ATTEMPTS = 3  # a poison update is given up after this many replays
 
 
-def record_updates(
-    uow: UnitOfWork, payloads: Iterable[dict[str, Any]], now: datetime
-) -> list[int]:
+def record_updates(uow: UnitOfWork, payloads: Iterable[dict[str, Any]], now: datetime) -> list[int]:
     """Keep updates not seen before; returns the ids of those that were new."""
     payloads = list(payloads)
     if not payloads:

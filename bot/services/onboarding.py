@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -82,7 +83,14 @@ def create_invite(
 
 
 def redeem_invite(
-    uow: UnitOfWork, token: str, *, user_id: int, display_name: str, username: str, now: datetime
+    uow: UnitOfWork,
+    token: str,
+    *,
+    user_id: int,
+    display_name: str,
+    username: str,
+    now: datetime,
+    timezone: str = "Asia/Shanghai",
 ) -> Registered:
     """Register the user for the invite's unit (or as coordinator); the invite is spent."""
     session = uow.session
@@ -97,7 +105,9 @@ def redeem_invite(
         raise InviteInvalid(texts.INVITE_USED)
     if invite.expires_at < now:
         raise InviteInvalid(
-            texts.INVITE_EXPIRED.format(expired=invite.expires_at.strftime("%Y-%m-%d %H:%M UTC"))
+            texts.INVITE_EXPIRED.format(
+                expired=invite.expires_at.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
+            )
         )
     if contact is None:
         contact = Contact(telegram_user_id=user_id)

@@ -248,6 +248,10 @@ def receive_upload(
     own = _own_obligations(session, campaign, unit)
     if not own:
         raise NotAllowed(texts.UPLOAD_NO_OBLIGATIONS.format(unit=unit.name))
+    waiting = _open_pending_for(session, campaign, unit, stored.sha256)
+    if waiting is not None:
+        # The same file again while its question is open: ask again, don't open a second one.
+        return NeedsChoice(waiting.id, waiting.filename, _choices(waiting, own)[:CHOICES_SHOWN])
     result = match_upload(
         matchers.for_campaign(session, campaign),
         unit.name,
@@ -432,6 +436,22 @@ def _own_obligations(session: Session, campaign: Campaign, unit: Unit) -> dict[s
         .order_by(Indicator.position)
     )
     return {o.indicator.number: o for o in rows}
+
+
+def _open_pending_for(
+    session: Session, campaign: Campaign, unit: Unit, sha256: str
+) -> PendingUpload | None:
+    return session.scalar(
+        select(PendingUpload)
+        .where(
+            PendingUpload.campaign_id == campaign.id,
+            PendingUpload.unit_id == unit.id,
+            PendingUpload.sha256 == sha256,
+            PendingUpload.resolved_at.is_(None),
+        )
+        .order_by(PendingUpload.id)
+        .limit(1)
+    )
 
 
 def _indicator(session: Session, campaign: Campaign, number: str) -> Indicator | None:

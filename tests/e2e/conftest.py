@@ -144,10 +144,7 @@ class Bot:
         chat = message.chat
         mark = self.emu.mark()
         query = self.emu.press_button(user, message, button)
-        # (World.wait_for_answer never returns for an answer without text: {} is falsy.)
-        await self.emu.wait_for(
-            lambda: query.answered, timeout=REPLY_TIMEOUT, description="answerCallbackQuery"
-        )
+        await self.emu.wait_for_answer(query, timeout=REPLY_TIMEOUT)
 
         def outcome() -> EmuMessage | None:
             if len(message.history) > before:

@@ -316,3 +316,23 @@ async def test_commands_are_stored_per_scope_and_language(
     assert [c.command for c in default] == ["owe"]
     assert emu.my_commands() == []
     assert emu.my_commands({"type": "chat", "chat_id": -1001}, "zh")[0]["command"] == "summary"
+
+
+async def test_a_button_answered_without_text_counts_as_answered(emu, make_app) -> None:
+    """answerCallbackQuery with no parameters is still an answer."""
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+    from telegram.ext import CallbackQueryHandler, CommandHandler
+
+    async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        markup = InlineKeyboardMarkup([[InlineKeyboardButton("好", callback_data="ok")]])
+        await update.effective_message.reply_text("选一个", reply_markup=markup)
+
+    async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await update.callback_query.answer()
+
+    user = emu.add_user("用户")
+    async with running(make_app(CommandHandler("ask", ask), CallbackQueryHandler(pressed))):
+        emu.send_text(user, user, "/ask")
+        [question] = await emu.wait_for_messages(user)
+        query = emu.press_button(user, question, 0)
+        assert await emu.wait_for_answer(query, timeout=5) == {}
