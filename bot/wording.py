@@ -11,9 +11,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import texts
+from bot.progress import ObligationState, OweReport, Summary
 from bot.schedule import describe_time_left
-from bot.services.obligations import ObligationState, OweReport
-from bot.services.summary import Summary
 
 Escape = Callable[[str], str]
 

@@ -10,8 +10,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Si
 from openpyxl.utils import get_column_letter
 
 from bot import texts
-from bot.services.obligations import ObligationState
-from bot.services.summary import Summary
+from bot.progress import ObligationState, Summary
 
 FILLS = {
     "accepted": PatternFill("solid", fgColor="C6EFCE"),

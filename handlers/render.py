@@ -6,8 +6,7 @@ import html
 from datetime import datetime
 
 from bot import texts
-from bot.services.obligations import OweReport
-from bot.services.summary import Summary
+from bot.progress import OweReport, Summary
 from bot.services.uploads import Duplicate, Filed
 from bot.wording import owe_text, summary_lines
 

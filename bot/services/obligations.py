@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, exists, or_, select
@@ -15,101 +13,16 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.db import UnitOfWork
 from bot.models import Campaign, Indicator, Obligation, Submission, Unit
+from bot.progress import (
+    OWED_STATUSES,
+    ObligationState,
+    OwedIndicator,
+    OweReport,
+    Status,
+    SubmissionInfo,
+)
 from bot.schedule import days_left
 from bot.services.campaigns import find_campaign, find_unit
-
-Status = Literal["missing", "submitted", "accepted", "returned"]
-OWED_STATUSES: frozenset[str] = frozenset({"missing", "returned"})
-
-
-@dataclass(frozen=True)
-class SubmissionInfo:
-    id: int
-    version: int
-    filename: str
-    size: int
-    uploaded_at: datetime
-    uploader: str
-    review_status: str
-    review_comment: str
-    match_method: str
-    sha256: str
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "version": self.version,
-            "filename": self.filename,
-            "size": self.size,
-            "uploaded_at": self.uploaded_at.isoformat(),
-            "uploader": self.uploader,
-            "status": self.review_status,
-            "comment": self.review_comment,
-            "match": self.match_method,
-            "sha256": self.sha256,
-        }
-
-
-@dataclass(frozen=True)
-class ObligationState:
-    """One indicator × unit, as it stands now."""
-
-    obligation_id: int
-    indicator: str
-    title: str
-    material: str
-    template_hint: str
-    group: str
-    unit: str
-    deadline: datetime | None
-    days_left: int | None
-    status: Status
-    late: bool
-    overdue: bool
-    submissions: tuple[SubmissionInfo, ...] = field(default=())
-
-    @property
-    def owed(self) -> bool:
-        return self.status in OWED_STATUSES
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "indicator": self.indicator,
-            "title": self.title,
-            "material": self.material,
-            "deadline": self.deadline.isoformat() if self.deadline else None,
-            "days_left": self.days_left,
-            "status": self.status,
-            "late": self.late,
-            "overdue": self.overdue,
-            "submissions": [s.as_json() for s in self.submissions],
-        }
-
-
-@dataclass(frozen=True)
-class OweReport:
-    campaign: str
-    campaign_title: str
-    unit: str
-    timezone: str
-    items: tuple[ObligationState, ...]
-
-    @property
-    def owed(self) -> tuple[ObligationState, ...]:
-        return tuple(item for item in self.items if item.owed)
-
-    @property
-    def delivered(self) -> tuple[ObligationState, ...]:
-        return tuple(item for item in self.items if not item.owed)
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "campaign": self.campaign,
-            "campaign_title": self.campaign_title,
-            "unit": self.unit,
-            "owed": len(self.owed),
-            "items": [item.as_json() for item in self.items],
-        }
 
 
 def derive_status(submissions: Sequence[Submission]) -> Status:
@@ -232,12 +145,6 @@ def owe_report(session: Session, campaign: Campaign, unit: Unit, now: datetime) 
         timezone=campaign.timezone,
         items=tuple(states),
     )
-
-
-@dataclass(frozen=True)
-class OwedIndicator:
-    indicator: str
-    title: str
 
 
 def still_owed(session: Session, campaign: Campaign, unit: Unit) -> list[OwedIndicator]:

@@ -29,9 +29,10 @@ from bot.models import (
     Unit,
 )
 from bot.peek import peek_text
+from bot.progress import OwedIndicator
 from bot.services.access import Actor, NotAllowed
 from bot.services.campaigns import find_campaign, find_unit
-from bot.services.obligations import OwedIndicator, still_owed
+from bot.services.obligations import still_owed
 from bot.storage import FileStore
 
 log = logging.getLogger(__name__)

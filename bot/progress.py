@@ -1,0 +1,205 @@
+"""Where a campaign stands: per-obligation states and the unit × indicator matrix.
+
+Plain result objects, produced by bot.services and read by the CLI, the bot's renderers,
+bot.wording and bot.workbooks; nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+Status = Literal["missing", "submitted", "accepted", "returned"]
+OWED_STATUSES: frozenset[str] = frozenset({"missing", "returned"})
+
+
+@dataclass(frozen=True)
+class SubmissionInfo:
+    id: int
+    version: int
+    filename: str
+    size: int
+    uploaded_at: datetime
+    uploader: str
+    review_status: str
+    review_comment: str
+    match_method: str
+    sha256: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "version": self.version,
+            "filename": self.filename,
+            "size": self.size,
+            "uploaded_at": self.uploaded_at.isoformat(),
+            "uploader": self.uploader,
+            "status": self.review_status,
+            "comment": self.review_comment,
+            "match": self.match_method,
+            "sha256": self.sha256,
+        }
+
+
+@dataclass(frozen=True)
+class ObligationState:
+    """One indicator × unit, as it stands now."""
+
+    obligation_id: int
+    indicator: str
+    title: str
+    material: str
+    template_hint: str
+    group: str
+    unit: str
+    deadline: datetime | None
+    days_left: int | None
+    status: Status
+    late: bool
+    overdue: bool
+    submissions: tuple[SubmissionInfo, ...] = field(default=())
+
+    @property
+    def owed(self) -> bool:
+        return self.status in OWED_STATUSES
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "indicator": self.indicator,
+            "title": self.title,
+            "material": self.material,
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "days_left": self.days_left,
+            "status": self.status,
+            "late": self.late,
+            "overdue": self.overdue,
+            "submissions": [s.as_json() for s in self.submissions],
+        }
+
+
+@dataclass(frozen=True)
+class OweReport:
+    campaign: str
+    campaign_title: str
+    unit: str
+    timezone: str
+    items: tuple[ObligationState, ...]
+
+    @property
+    def owed(self) -> tuple[ObligationState, ...]:
+        return tuple(item for item in self.items if item.owed)
+
+    @property
+    def delivered(self) -> tuple[ObligationState, ...]:
+        return tuple(item for item in self.items if not item.owed)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "campaign": self.campaign,
+            "campaign_title": self.campaign_title,
+            "unit": self.unit,
+            "owed": len(self.owed),
+            "items": [item.as_json() for item in self.items],
+        }
+
+
+@dataclass(frozen=True)
+class IndicatorColumn:
+    number: str
+    title: str
+    group: str
+    required: int
+    delivered: int
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    unit: str
+    cells: dict[str, ObligationState]  # indicator number → state; absent: not responsible
+
+    @property
+    def required(self) -> int:
+        return len(self.cells)
+
+    @property
+    def delivered(self) -> int:
+        return sum(1 for state in self.cells.values() if not state.owed)
+
+    @property
+    def overdue(self) -> bool:
+        return any(state.overdue for state in self.cells.values())
+
+    @property
+    def late(self) -> bool:
+        return any(state.late for state in self.cells.values())
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "unit": self.unit,
+            "required": self.required,
+            "delivered": self.delivered,
+            "overdue": self.overdue,
+            "late": self.late,
+            "cells": {
+                number: {"status": s.status, "late": s.late, "overdue": s.overdue}
+                for number, s in self.cells.items()
+            },
+        }
+
+
+@dataclass(frozen=True)
+class Summary:
+    campaign: str
+    campaign_title: str
+    timezone: str
+    generated_at: datetime
+    deadline: datetime | None
+    indicators: tuple[IndicatorColumn, ...]
+    rows: tuple[UnitRow, ...]
+
+    @property
+    def obligations(self) -> int:
+        return sum(row.required for row in self.rows)
+
+    @property
+    def done(self) -> int:
+        return sum(row.delivered for row in self.rows)
+
+    @property
+    def accepted(self) -> int:
+        return sum(1 for row in self.rows for s in row.cells.values() if s.status == "accepted")
+
+    @property
+    def percent(self) -> float:
+        return round(100.0 * self.done / self.obligations, 1) if self.obligations else 0.0
+
+    def states(self) -> list[ObligationState]:
+        return [state for row in self.rows for state in row.cells.values()]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "campaign": self.campaign,
+            "campaign_title": self.campaign_title,
+            "generated_at": self.generated_at.isoformat(),
+            "obligations": self.obligations,
+            "done": self.done,
+            "accepted": self.accepted,
+            "percent": self.percent,
+            "indicators": [
+                {
+                    "indicator": c.number,
+                    "title": c.title,
+                    "required": c.required,
+                    "delivered": c.delivered,
+                }
+                for c in self.indicators
+            ],
+            "rows": [row.as_json() for row in self.rows],
+        }
+
+
+@dataclass(frozen=True)
+class OwedIndicator:
+    indicator: str
+    title: str
