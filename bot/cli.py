@@ -331,7 +331,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     open_database(settings).dispose()
     from handlers.run import run_bot  # the one lazy import of the Telegram layer
 
-    return run_bot(settings)
+    return run_bot(settings, args.now)
 
 
 def _print_json(document: Any) -> None:

@@ -350,6 +350,8 @@ class InboxUpdate(Base):
 
     __tablename__ = "inbox_update"
 
+    # Update ids are only unique per bot: a new token on the same database starts afresh.
+    bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     payload: Mapped[dict[str, Any]]
     received_at: Mapped[datetime] = mapped_column(default=utcnow)

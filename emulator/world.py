@@ -92,7 +92,9 @@ class World:
         self._bot_messages: dict[int, list[EmuMessage]] = {}
         self._cursors: dict[int, int] = {}
         self._updates: deque[JSON] = deque()
-        self._update_ids = itertools.count(100_000_001)
+        # Like Telegram, update ids of one bot never repeat: a bot restarted against a new
+        # emulator (the sandbox, on the same database) must not see ids it already handled.
+        self._update_ids = itertools.count(int(time.time() * 1000) % 10**12)
         self._user_ids = itertools.count(100_000_001)
         self._group_ids = itertools.count(-1_001_000_000_001, -1)
         self._query_ids = itertools.count(4_000_000_000_000_001)

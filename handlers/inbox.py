@@ -45,7 +45,7 @@ class InboxBot(ExtBot[None]):
             runtime = self._inbox_runtime
             with runtime.db.uow() as uow:
                 fresh = record_updates(
-                    uow, (json.loads(u.to_json()) for u in updates), runtime.clock()
+                    uow, self.id, (json.loads(u.to_json()) for u in updates), runtime.clock()
                 )
             self._fresh_update_ids.update(fresh)
         return updates
@@ -63,7 +63,7 @@ async def skip_if_handled(update: Update, context: BotContext) -> None:
     if isinstance(context.bot, InboxBot) and context.bot.take_fresh(update.update_id):
         return
     with context.db.uow() as uow:
-        if not begin_handling(uow, update.update_id):
+        if not begin_handling(uow, context.bot.id, update.update_id):
             log.info("update %s was already handled; skipped", update.update_id)
             raise ApplicationHandlerStop
 
@@ -71,13 +71,13 @@ async def skip_if_handled(update: Update, context: BotContext) -> None:
 async def done(update: Update, context: BotContext) -> None:
     """The last group: the update is handled (even if a handler failed and said so)."""
     with context.db.uow() as uow:
-        mark_handled(uow, update.update_id, context.now())
+        mark_handled(uow, context.bot.id, update.update_id, context.now())
 
 
 def pending_updates(db: Database, bot: ExtBot[None]) -> Sequence[Update]:
     """Updates fetched before a crash and never handled, to replay at start."""
     with db.uow() as uow:
-        payloads = updates_to_replay(uow)
+        payloads = updates_to_replay(uow, bot.id)
     return [update for payload in payloads if (update := Update.de_json(payload, bot)) is not None]
 
 

@@ -6,12 +6,14 @@ import asyncio
 import logging
 import os
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 
 from telegram import Update
 
 from bot import texts
 from bot.config import Settings
 from handlers.app import build_application, build_runtime
+from handlers.context import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -19,13 +21,16 @@ log = logging.getLogger(__name__)
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
-def run_bot(settings: Settings) -> int:
-    """Run until interrupted."""
+def run_bot(settings: Settings, now: datetime | None = None) -> int:
+    """Run until interrupted; `now` makes the bot's clock start there (demos of old campaigns)."""
+    runtime = build_runtime(settings)
+    if now is not None:
+        runtime.clock = _clock_starting_at(now)
     if not settings.telegram_bot_token:
         print(texts.CLI_SANDBOX)
-        asyncio.run(_sandbox(settings))
+        asyncio.run(_sandbox(settings, runtime))
         return 0
-    application = build_application(settings)
+    application = build_application(settings, runtime)
     if settings.webhook_url:
         application.run_webhook(
             listen=settings.webhook_listen,
@@ -40,7 +45,12 @@ def run_bot(settings: Settings) -> int:
     return 0
 
 
-async def _sandbox(settings: Settings) -> None:
+def _clock_starting_at(start: datetime) -> Callable[[], datetime]:
+    offset = start - datetime.now(UTC)
+    return lambda: datetime.now(UTC) + offset
+
+
+async def _sandbox(settings: Settings, runtime: Runtime) -> None:
     from bot.services.onboarding import ensure_coordinator
     from emulator.running import start_application  # dev tool: only the sandbox needs it
     from emulator.sandbox import SandboxCast, run_sandbox
@@ -48,7 +58,6 @@ async def _sandbox(settings: Settings) -> None:
     cast = SandboxCast()
     coordinator = cast.users[0]
     coordinator_id = coordinator.user_id or 10001  # the default cast gives it this fixed id
-    runtime = build_runtime(settings)
     with runtime.db.uow() as uow:
         ensure_coordinator(uow, user_id=coordinator_id, display_name=coordinator.name)
 

@@ -19,42 +19,52 @@ from bot.models import InboxUpdate
 MAX_ATTEMPTS = 3  # a poison update is given up after this many replays
 
 
-def record_updates(uow: UnitOfWork, payloads: Iterable[dict[str, Any]], now: datetime) -> list[int]:
+def record_updates(
+    uow: UnitOfWork, bot_id: int, payloads: Iterable[dict[str, Any]], now: datetime
+) -> list[int]:
     """Keep updates not seen before; returns the ids of those that were new."""
     payloads = list(payloads)
     if not payloads:
         return []
     ids = [int(p["update_id"]) for p in payloads]
-    known = set(
-        uow.session.scalars(select(InboxUpdate.update_id).where(InboxUpdate.update_id.in_(ids)))
+    query = select(InboxUpdate.update_id).where(
+        InboxUpdate.bot_id == bot_id, InboxUpdate.update_id.in_(ids)
     )
+    known = set(uow.session.scalars(query))
     new = [p for p in payloads if int(p["update_id"]) not in known]
     for payload in new:
+        update_id = int(payload["update_id"])
         uow.session.add(
-            InboxUpdate(update_id=int(payload["update_id"]), payload=payload, received_at=now)
+            InboxUpdate(bot_id=bot_id, update_id=update_id, payload=payload, received_at=now)
         )
     uow.commit()
     return [int(p["update_id"]) for p in new]
 
 
-def begin_handling(uow: UnitOfWork, update_id: int) -> bool:
+def begin_handling(uow: UnitOfWork, bot_id: int, update_id: int) -> bool:
     """False if the update was already handled (a redelivery or a replay that raced it)."""
     handled = uow.session.scalar(
-        select(InboxUpdate.handled_at).where(InboxUpdate.update_id == update_id)
+        select(InboxUpdate.handled_at).where(
+            InboxUpdate.bot_id == bot_id, InboxUpdate.update_id == update_id
+        )
     )
     return handled is None
 
 
-def mark_handled(uow: UnitOfWork, update_id: int, now: datetime) -> None:
+def mark_handled(uow: UnitOfWork, bot_id: int, update_id: int, now: datetime) -> None:
     uow.session.execute(
         update(InboxUpdate)
-        .where(InboxUpdate.update_id == update_id, InboxUpdate.handled_at.is_(None))
+        .where(
+            InboxUpdate.bot_id == bot_id,
+            InboxUpdate.update_id == update_id,
+            InboxUpdate.handled_at.is_(None),
+        )
         .values(handled_at=now)
     )
     uow.commit()
 
 
-def updates_to_replay(uow: UnitOfWork) -> list[dict[str, Any]]:
+def updates_to_replay(uow: UnitOfWork, bot_id: int) -> list[dict[str, Any]]:
     """Recorded but never finished, oldest first, each counted as one more attempt.
 
     An update that was being handled when the process died gets replayed; one that keeps
@@ -63,7 +73,11 @@ def updates_to_replay(uow: UnitOfWork) -> list[dict[str, Any]]:
     rows = list(
         uow.session.scalars(
             select(InboxUpdate)
-            .where(InboxUpdate.handled_at.is_(None), InboxUpdate.attempts < MAX_ATTEMPTS)
+            .where(
+                InboxUpdate.bot_id == bot_id,
+                InboxUpdate.handled_at.is_(None),
+                InboxUpdate.attempts < MAX_ATTEMPTS,
+            )
             .order_by(InboxUpdate.update_id)
         )
     )
