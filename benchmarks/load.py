@@ -207,6 +207,8 @@ async def main() -> None:
         telegram_base_file_url=emu.base_file_url,
         storage_dir=folder / "files",
         database_url=str(db.engine.url),
+        # BENCH_CONCURRENCY tries other CONCURRENT_UPDATES values (16 is the default).
+        concurrent_updates=int(os.environ.get("BENCH_CONCURRENCY", "16")),
     )
     runtime = Runtime(
         settings=settings,
