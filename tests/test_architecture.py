@@ -74,3 +74,43 @@ def test_texts_placeholders_are_named() -> None:
     for name, value in vars(texts).items():
         if name.isupper() and isinstance(value, str):
             assert "{}" not in value, name
+
+
+def _placeholders(template: str) -> set[str]:
+    import string
+
+    return {
+        field.split(".")[0].split("[")[0]
+        for _, field, _, _ in string.Formatter().parse(template)
+        if field
+    }
+
+
+def test_every_catalog_sentence_is_filled_with_exactly_its_placeholders() -> None:
+    texts = importlib.import_module("bot.texts")
+    checked = 0
+    for path in [*sorted((ROOT / "bot").rglob("*.py")), *_handler_sources()]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "format"
+            ):
+                continue
+            target = node.func.value
+            if not (
+                isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and target.value.id == "texts"
+            ):
+                continue
+            template = getattr(texts, target.attr)
+            if any(k.arg is None for k in node.keywords):
+                continue  # **kwargs: checked where they are built
+            given = {k.arg for k in node.keywords}
+            assert given == _placeholders(template), (
+                f"{path.name}:{node.lineno} texts.{target.attr}"
+            )
+            checked += 1
+    assert checked > 50
