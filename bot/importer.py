@@ -110,7 +110,23 @@ _ITEM = re.compile(
     r"^\s*(?:第\s*(\d+)\s*项|[（(]\s*(\d+)\s*[)）]|(\d+(?:\.\d+)?)\s*[.、．:：)）]|(\d+)\s+)\s*(\S.*)?$"
 )
 _BARE_NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*[.、．]?\s*$")
-_GROUP_NUMERAL = re.compile(r"^\s*([一二三四五六七八九十]+)\s*[、.．:：]?\s*(.*)$", re.S)
+# A group number: "一", "一、…", "（一）…", "(一)…". A bare numeral followed straight by text
+# ("一站式服务") is a word, not a number.
+_GROUP_NUMERAL = re.compile(
+    r"^\s*(?:[（(]\s*(?P<p>[一二三四五六七八九十]+)\s*[)）]|(?P<n>[一二三四五六七八九十]+)"
+    r"(?=\s*[、.．:：]|\s*$))\s*[、.．:：]?\s*(?P<rest>.*)$",
+    re.S,
+)
+
+
+def _group_numeral(text: str) -> tuple[str, str] | None:
+    """(numeral, title) of a group cell, or None."""
+    match = _GROUP_NUMERAL.match(text)
+    if match is None:
+        return None
+    return match.group("p") or match.group("n"), match.group("rest").strip()
+
+
 _CN_DATE = re.compile(r"(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?")
 _DEADLINE_HINT = re.compile(r"截止|前报送|前完成|之前|前提交|前上报|日前|报送时间|报送日期|时限")
 
@@ -449,7 +465,7 @@ def _mostly_numbers(rows: list[list[str]], index: int) -> bool:
 
 def _mostly_group_numerals(rows: list[list[str]], index: int) -> bool:
     values = _column(rows, index)
-    hits = [v for v in values if (found := _GROUP_NUMERAL.match(v)) and len(found.group(1)) <= 3]
+    hits = [v for v in values if (found := _group_numeral(v)) and len(found[0]) <= 3]
     return bool(values) and len(hits) >= 0.6 * len(values)
 
 
@@ -546,14 +562,14 @@ def _group_of(
 ) -> GroupSpec | None:
     numeral, title = "", ""
     if columns.group_number is not None and columns.group_number < len(row):
-        match = _GROUP_NUMERAL.match(row[columns.group_number])
-        if match:
-            numeral, title = match.group(1), match.group(2).strip()
+        found = _group_numeral(row[columns.group_number])
+        if found:
+            numeral, title = found
     if columns.group_title is not None and columns.group_title < len(row):
         value = row[columns.group_title]
-        match = _GROUP_NUMERAL.match(value)
-        if match and not numeral:
-            numeral, title = match.group(1), match.group(2).strip()
+        found = _group_numeral(value)
+        if found and not numeral:
+            numeral, title = found
         elif value:
             title = title or value
     if not numeral:
@@ -690,6 +706,10 @@ def _apply_facts(
         ]
     if "quiet_dates" in settings:
         spec.quiet_dates = [d.isoformat() for d in _all_dates(settings["quiet_dates"])]
+    if spec.deadline is None:
+        # No campaign-wide deadline written: the latest of the indicators' own (完成时限) stands in.
+        own = [i.deadline for i in spec.indicators if i.deadline is not None]
+        spec.deadline = max(own) if own else None
     # Deadlines are wall-clock times of the campaign's zone; store them aware.
     spec.deadline = _localise(spec.deadline, zone)
     spec.division_deadline = _localise(spec.division_deadline, zone)

@@ -15,7 +15,13 @@ from bot.importer import ImportFailure, Overrides, read_workbook
 from bot.models import Campaign, Indicator, IndicatorGroup, Obligation, Submission, Unit
 from bot.services.campaigns import StrictImportRefused, import_campaign
 from tests.conftest import SEED_WORKBOOK, UNITS_FILE, import_workbook
-from tests.workbooks import another_office_workbook, independent_seed_workbook
+from tests.workbooks import (
+    another_office_workbook,
+    independent_seed_workbook,
+    items_in_indicator_column_workbook,
+    spaced_parenthesised_workbook,
+    two_row_header_workbook,
+)
 
 SEED_OBLIGATIONS = {
     ("1", "县人民政府"),
@@ -339,3 +345,23 @@ def test_bad_workbook_gets_a_clear_message_and_changes_nothing(
     with pytest.raises(ImportFailure, match=message):
         import_workbook(seeded, path)
     assert table_counts(seeded) == before
+
+
+@pytest.mark.parametrize(
+    "make",
+    [two_row_header_workbook, items_in_indicator_column_workbook, spaced_parenthesised_workbook],
+    ids=["two-row-header", "items-under-indicator", "spaced-parenthesised"],
+)
+def test_other_layouts_of_the_seed_table_import_to_the_same_obligations_and_groups(
+    database: Database, tmp_path: Path, make
+) -> None:
+    report = import_workbook(database, make(tmp_path / "variant.xlsx"), code="variant")
+    assert obligation_pairs(database, "variant") == SEED_OBLIGATIONS
+    assert (report.groups, report.indicators) == (5, 7)
+
+
+def test_indicator_deadlines_stand_in_for_a_missing_campaign_deadline(tmp_path: Path) -> None:
+    spec = read_workbook(items_in_indicator_column_workbook(tmp_path / "v.xlsx"))
+    assert spec.deadline is not None
+    assert spec.deadline.date() == date(2023, 10, 18)
+    assert spec.indicators[0].deadline == spec.deadline

@@ -136,3 +136,77 @@ def another_office_workbook(path: Path) -> Path:
         sheet.append(list(row))
     workbook.save(path)
     return path
+
+
+def _seed_parts() -> list[tuple[str, str, str, str, str, str, str]]:
+    """(category, group numeral, group title, item, points, units, material) per row."""
+    parts = []
+    for category, group, points, units, material in SEED_ROWS:
+        numeral, group_title = group.split("、", 1)
+        item, _, rest = points.partition("\n")
+        parts.append((category, numeral, group_title, item, rest, units, material))
+    return parts
+
+
+def two_row_header_workbook(path: Path) -> Path:
+    """Headings merged over two columns, with sub-headings in a second header row."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["永宁县2023年知识产权保护工作检查考核指标任务分工"])
+    sheet.merge_cells("A1:G1")
+    sheet.append(["考核内容", "考核指标", None, "考核要点", None, "支撑材料说明", "责任单位"])
+    sheet.merge_cells("B2:C2")
+    sheet.merge_cells("D2:E2")
+    sheet.append([None, "序号", "指标名称", "项目", "要点", None, None])
+    for category, numeral, group_title, item, rest, units, material in _seed_parts():
+        sheet.append([category, numeral, group_title, item, rest, material, units])
+    workbook.save(path)
+    return path
+
+
+def items_in_indicator_column_workbook(path: Path) -> Path:
+    """A 序号 column, groups as "一、…" under 考核内容, items under 考核指标, a 完成时限 column."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["附件2"])
+    sheet.append(["永宁县2023年知识产权保护工作检查考核指标任务分工表"])
+    sheet.append(
+        ["序号", "考核内容", "考核指标", "考核要点", "支撑材料说明", "责任单位", "完成时限", "备注"]
+    )
+    for number, (_, numeral, group_title, item, rest, units, material) in enumerate(
+        _seed_parts(), start=1
+    ):
+        sheet.append(
+            [
+                number,
+                f"{numeral}、{group_title}",
+                item.replace("、", "."),
+                rest,
+                material,
+                units.replace("、", "，"),
+                "2023年10月18日前",
+                "",
+            ]
+        )
+    workbook.save(path)
+    return path
+
+
+def spaced_parenthesised_workbook(path: Path) -> Path:
+    """Spaced header words, "（一）…" groups, "（1）…" items, no title row."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["考 核 内 容", "考 核 指 标", "考 核 要 点", "支撑材料 说明", "责 任 单 位"])
+    for category, numeral, group_title, item, rest, units, material in _seed_parts():
+        number, title = item.split("、", 1)
+        sheet.append(
+            [
+                category,
+                f"（{numeral}）{group_title}",
+                f"（{number}）{title}\n{rest}",
+                material,
+                units.replace("、", " 、"),
+            ]
+        )
+    workbook.save(path)
+    return path
