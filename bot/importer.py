@@ -422,12 +422,19 @@ def _assign_columns(roles: list[str | None], rows: list[list[str]]) -> _Columns:
         or (i not in taken and roles[i] is None and _has_text(rows, i))
     ]
     columns.item = _item_column(rows, [i for i in text_columns if roles[i] != "category"])
+    if columns.item is None and columns.number is None:
+        # No numbered titles and no Arabic serial numbers: a 序号 column of 一、二、三 numbers
+        # the indicators themselves (with numbered titles it would number the groups).
+        columns.number = next(
+            (i for i in text_columns if roles[i] == "number" and _mostly_group_numerals(rows, i)),
+            None,
+        )
+        text_columns = [i for i in text_columns if i != columns.number]
     if columns.item is None and columns.number is not None:
-        titled = [i for i in text_columns if roles[i] == "group"]
-        columns.title = (
-            titled[0]
-            if titled
-            else next((i for i in text_columns if roles[i] not in ("points", "category")), None)
+        # The title: a 考核指标-like column, else 考核内容, else the first other text column.
+        columns.title = next(
+            (i for role in ("group", "category", None) for i in text_columns if roles[i] == role),
+            None,
         )
     for index in text_columns:
         if index in (columns.item, columns.title):
@@ -549,12 +556,34 @@ def _identify(row: list[str], columns: _Columns) -> tuple[str | None, str, str]:
         if parsed:
             return parsed
     if columns.number is not None and columns.number < len(row):
-        bare = _BARE_NUMBER.match(row[columns.number])
-        if bare:
+        number = _serial_number(row[columns.number])
+        if number:
             title = row[columns.title] if columns.title is not None else ""
             first, _, rest = title.partition("\n")
-            return bare.group(1), first.strip(), rest.strip()
+            return number, first.strip(), rest.strip()
     return None, "", ""
+
+
+_CHINESE_DIGITS = {c: n for n, c in enumerate("零一二三四五六七八九")}
+
+
+def _serial_number(cell: str) -> str | None:
+    """ "3", "3.", "3、" or "三", "（三）", "十二、" as an Arabic number string."""
+    bare = _BARE_NUMBER.match(cell)
+    if bare:
+        return bare.group(1)
+    found = _group_numeral(cell)
+    if found is None or found[1]:
+        return None
+    numeral = found[0]
+    tens, _, units = numeral.rpartition("十")
+    if "十" not in numeral:
+        value = _CHINESE_DIGITS.get(numeral, 0) if len(numeral) == 1 else 0
+    else:
+        value = (_CHINESE_DIGITS.get(tens, 0) if tens else 1) * 10 + (
+            _CHINESE_DIGITS.get(units, 0) if units else 0
+        )
+    return str(value) if value > 0 else None
 
 
 def _group_of(

@@ -17,6 +17,7 @@ from bot.services.campaigns import StrictImportRefused, import_campaign
 from tests.conftest import SEED_WORKBOOK, UNITS_FILE, import_workbook
 from tests.workbooks import (
     another_office_workbook,
+    chinese_serial_workbook,
     independent_seed_workbook,
     items_in_indicator_column_workbook,
     spaced_parenthesised_workbook,
@@ -365,3 +366,16 @@ def test_indicator_deadlines_stand_in_for_a_missing_campaign_deadline(tmp_path: 
     assert spec.deadline is not None
     assert spec.deadline.date() == date(2023, 10, 18)
     assert spec.indicators[0].deadline == spec.deadline
+
+
+def test_a_serial_column_of_chinese_numerals_numbers_the_indicators(tmp_path: Path) -> None:
+    spec = read_workbook(chinese_serial_workbook(tmp_path / "beichuan.xlsx"))
+    assert [(i.number, i.title) for i in spec.indicators] == [
+        ("1", "食品安全责任落实"),
+        ("2", "抽检监测"),
+        ("3", "校园食品安全"),
+    ]
+    assert [u.name for u in spec.indicators[1].units] == ["县市场监管局", "县卫健局"]
+    assert spec.indicators[1].material == "抽检报告"
+    assert spec.deadline is not None
+    assert spec.deadline.date() == date(2024, 11, 20)

@@ -210,3 +210,17 @@ def spaced_parenthesised_workbook(path: Path) -> Path:
         )
     workbook.save(path)
     return path
+
+
+def chinese_serial_workbook(path: Path) -> Path:
+    """Another office: 序号 written 一、二、三, the title under 考核内容, 评分标准, no groups."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["北川县2024年食品安全工作考核细则"])
+    sheet.append(["序号", "考核内容", "分值", "评分标准", "佐证材料", "责任单位"])
+    sheet.append(["一", "食品安全责任落实", "20分", "签订责任书", "责任书扫描件", "县市场监管局"])
+    sheet.append(["二", "抽检监测", "30分", "完成抽检任务", "抽检报告", "县市场监管局、县卫健局"])
+    sheet.append(["三", "校园食品安全", "10分", "开展专项检查", "检查记录", "县教体局"])
+    sheet.append(["注：报送时间：2024年11月20日。"])
+    workbook.save(path)
+    return path
