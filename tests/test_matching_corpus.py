@@ -55,3 +55,14 @@ def test_public_corpus_meets_the_matching_targets(matcher: Matcher) -> None:
 
 def test_extra_uploads_of_our_own_meet_the_matching_targets(matcher: Matcher) -> None:
     assert_targets(figures_for(matcher, EXTRA_UPLOADS))
+
+
+HELDOUT_UPLOADS = Path(__file__).parent / "fixtures" / "match-heldout.jsonl"
+
+
+def test_names_written_after_tuning_are_matched_without_misfiles(matcher: Matcher) -> None:
+    """28 names written after the matcher was tuned, never used to tune it."""
+    figures = figures_for(matcher, HELDOUT_UPLOADS)
+    assert figures.confident_misfiles == 0, figures.misfiled
+    assert figures.top1_rate >= 0.9, figures.missed
+    assert figures.auto_rate >= 0.70
