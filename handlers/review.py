@@ -15,7 +15,7 @@ from telegram.ext import filters
 from bot import texts
 from bot.services.access import NotAllowed
 from bot.services.campaigns import CampaignNotFound
-from bot.services.export import build_package
+from bot.services.export import ExportResult, build_package
 from bot.services.review import (
     AlreadyReviewed,
     ReviewItem,
@@ -201,7 +201,7 @@ async def export(update: Update, context: BotContext) -> None:
         return
     with tempfile.TemporaryDirectory() as folder:
 
-        def build():  # type: ignore[no-untyped-def]
+        def build() -> ExportResult:
             with context.db.uow() as uow:
                 return build_package(uow, context.runtime.store, Path(folder), context.now())
 

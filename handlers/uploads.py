@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 import mimetypes
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
-from telegram import Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 
 from bot import texts
@@ -35,6 +37,8 @@ from handlers.common import actor_of, answer_query
 from handlers.context import BotContext
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 def _file_of(message: Message) -> tuple[str, str, str, int | None, str]:
@@ -252,7 +256,7 @@ async def _callback(update: Update, context: BotContext) -> tuple[keyboards.Call
     return keyboards.decode(query.data), actor_of(update, context)
 
 
-async def _guarded(update: Update, action):  # type: ignore[no-untyped-def]
+async def _guarded(update: Update, action: Callable[[], T]) -> T | None:
     """Run a service call; a refusal or a stale button becomes a short answer, not an error."""
     try:
         return action()
@@ -263,7 +267,7 @@ async def _guarded(update: Update, action):  # type: ignore[no-untyped-def]
         return None
 
 
-async def _edit(update: Update, text: str, markup) -> None:  # type: ignore[no-untyped-def]
+async def _edit(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:
     query = update.callback_query
     assert query is not None  # noqa: S101
     await query.edit_message_text(text, reply_markup=markup)

@@ -111,6 +111,40 @@ class UploadRequest:
 
 
 @dataclass(frozen=True)
+class FileFacts:
+    """A stored file and who sent it: what a submission or a pending question records."""
+
+    filename: str
+    caption: str
+    size: int
+    mime_type: str
+    sha256: str
+    storage_key: str
+    telegram_file_id: str
+    telegram_file_unique_id: str
+    uploaded_by: int | None
+    uploader_name: str
+    chat_id: int | None
+
+    @classmethod
+    def of(cls, row: Submission | PendingUpload) -> FileFacts:
+        """The facts a submission or pending upload already holds."""
+        return cls(
+            row.filename,
+            row.caption,
+            row.size,
+            row.mime_type,
+            row.sha256,
+            row.storage_key,
+            row.telegram_file_id,
+            row.telegram_file_unique_id,
+            row.uploaded_by,
+            row.uploader_name,
+            row.chat_id,
+        )
+
+
+@dataclass(frozen=True)
 class Choice:
     number: str
     title: str
@@ -243,6 +277,19 @@ def receive_upload(
     campaign = find_campaign(session, request.campaign_code)
     unit = find_unit(session, actor.unit)
     stored = store.put_file(request.path)  # on disk before any row points at it
+    facts = FileFacts(
+        request.filename,
+        request.caption,
+        stored.size,
+        request.mime_type,
+        stored.sha256,
+        stored.key,
+        request.telegram_file_id,
+        request.telegram_file_unique_id,
+        actor.user_id,
+        actor.name,
+        actor.chat_id,
+    )
     duplicate = _duplicate_of(session, campaign, unit, stored.sha256)
     if duplicate is not None:
         return duplicate
@@ -262,21 +309,9 @@ def receive_upload(
     )
     top = result.candidates[0] if result.candidates else None
     if result.confident and top is not None and top.indicator in own:
-        submission = _file(
-            session,
-            own[top.indicator],
-            request,
-            stored.sha256,
-            stored.key,
-            stored.size,
-            "auto",
-            top.score,
-            now,
-        )
+        submission = _file(session, own[top.indicator], facts, "auto", top.score, now)
         return _filed(uow, campaign, unit, submission)
-    pending = _pending(
-        session, campaign, unit, request, stored.sha256, stored.key, stored.size, result, own
-    )
+    pending = _pending(session, campaign, unit, facts, result, own)
     choices = _choices(pending, own)
     uow.commit()
     if result.confident and top is not None and top.indicator not in own:
@@ -312,30 +347,14 @@ def choose_indicator(
     own = _own_obligations(session, campaign, unit)
     if number not in own:
         raise NotAllowed(texts.UPLOAD_NOT_YOURS)
-    request = UploadRequest(
-        actor=actor,
-        filename=pending.filename,
-        caption=pending.caption,
-        size=pending.size,
-        mime_type=pending.mime_type,
-        path=Path(),
-        telegram_file_id=pending.telegram_file_id,
-        telegram_file_unique_id=pending.telegram_file_unique_id,
-    )
     score = pending.scores.get(number)
     submission = _file(
         session,
         own[number],
-        request,
-        pending.sha256,
-        pending.storage_key,
-        pending.size,
+        FileFacts.of(pending),
         "chosen",
         float(score) if score is not None else None,
         now,
-        uploaded_by=pending.uploaded_by,
-        uploader_name=pending.uploader_name,
-        chat_id=pending.chat_id,
     )
     pending.resolved_at = now
     pending.resolution = f"chosen:{number}"
@@ -393,30 +412,7 @@ def reclassify(
     if number not in own:
         raise NotAllowed(texts.UPLOAD_NOT_YOURS)
     old.withdrawn_at = now
-    request = UploadRequest(
-        actor=actor,
-        filename=old.filename,
-        caption=old.caption,
-        size=old.size,
-        mime_type=old.mime_type,
-        path=Path(),
-        telegram_file_id=old.telegram_file_id,
-        telegram_file_unique_id=old.telegram_file_unique_id,
-    )
-    moved = _file(
-        session,
-        own[number],
-        request,
-        old.sha256,
-        old.storage_key,
-        old.size,
-        "corrected",
-        None,
-        now,
-        uploaded_by=old.uploaded_by,
-        uploader_name=old.uploader_name,
-        chat_id=old.chat_id,
-    )
+    moved = _file(session, own[number], FileFacts.of(old), "corrected", None, now)
     return obligation.indicator.number, _filed(uow, campaign, obligation.unit, moved)
 
 
@@ -492,17 +488,10 @@ def _duplicate_of(
 def _file(
     session: Session,
     obligation: Obligation,
-    request: UploadRequest,
-    sha256: str,
-    key: str,
-    size: int,
+    facts: FileFacts,
     method: str,
     score: float | None,
     now: datetime,
-    *,
-    uploaded_by: int | None = None,
-    uploader_name: str | None = None,
-    chat_id: int | None = None,
 ) -> Submission:
     version = (
         session.scalar(
@@ -513,18 +502,18 @@ def _file(
     submission = Submission(
         obligation_id=obligation.id,
         version=version,
-        uploaded_by=uploaded_by if uploaded_by is not None else request.actor.user_id,
-        uploader_name=uploader_name if uploader_name is not None else request.actor.name,
+        uploaded_by=facts.uploaded_by,
+        uploader_name=facts.uploader_name,
         uploaded_at=now,
-        filename=request.filename,
-        caption=request.caption,
-        size=size,
-        mime_type=request.mime_type,
-        sha256=sha256,
-        storage_key=key,
-        telegram_file_id=request.telegram_file_id,
-        telegram_file_unique_id=request.telegram_file_unique_id,
-        chat_id=chat_id if chat_id is not None else request.actor.chat_id,
+        filename=facts.filename,
+        caption=facts.caption,
+        size=facts.size,
+        mime_type=facts.mime_type,
+        sha256=facts.sha256,
+        storage_key=facts.storage_key,
+        telegram_file_id=facts.telegram_file_id,
+        telegram_file_unique_id=facts.telegram_file_unique_id,
+        chat_id=facts.chat_id,
         match_method=method,
         match_score=score,
     )
@@ -561,10 +550,7 @@ def _pending(
     session: Session,
     campaign: Campaign,
     unit: Unit,
-    request: UploadRequest,
-    sha256: str,
-    key: str,
-    size: int,
+    facts: FileFacts,
     result: MatchResult,
     own: dict[str, Obligation],
 ) -> PendingUpload:
@@ -573,17 +559,17 @@ def _pending(
     pending = PendingUpload(
         campaign_id=campaign.id,
         unit_id=unit.id,
-        uploaded_by=request.actor.user_id,
-        uploader_name=request.actor.name,
-        chat_id=request.actor.chat_id,
-        filename=request.filename,
-        caption=request.caption,
-        size=size,
-        mime_type=request.mime_type,
-        sha256=sha256,
-        storage_key=key,
-        telegram_file_id=request.telegram_file_id,
-        telegram_file_unique_id=request.telegram_file_unique_id,
+        uploaded_by=facts.uploaded_by,
+        uploader_name=facts.uploader_name,
+        chat_id=facts.chat_id,
+        filename=facts.filename,
+        caption=facts.caption,
+        size=facts.size,
+        mime_type=facts.mime_type,
+        sha256=facts.sha256,
+        storage_key=facts.storage_key,
+        telegram_file_id=facts.telegram_file_id,
+        telegram_file_unique_id=facts.telegram_file_unique_id,
         candidates=ranked,
         scores={c.indicator: c.score for c in result.candidates},
     )
