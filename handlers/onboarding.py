@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from telegram import Update
+from telegram.error import Forbidden
 
 from bot import texts
 from bot.services.access import NotAllowed
@@ -105,7 +106,17 @@ async def invite(update: Update, context: BotContext) -> None:
         else texts.INVITE_WHO_UNIT.format(unit=render.escape(created.unit))
     )
     link = created.link(context.bot.username)
-    await message.reply_text(texts.INVITE_CREATED.format(who=who, hours=hours, link=link))
+    text = texts.INVITE_CREATED.format(who=who, hours=hours, link=link)
+    if actor.chat_kind == "private":
+        await message.reply_text(text)
+        return
+    # A single-use link posted in a group could be taken by anyone there: send it privately.
+    try:
+        await context.bot.send_message(actor.user_id, text)
+    except Forbidden:
+        await message.reply_text(texts.INVITE_PRIVATE_FAILED)
+        return
+    await message.reply_text(texts.INVITE_SENT_PRIVATELY)
 
 
 async def bind(update: Update, context: BotContext) -> None:

@@ -431,3 +431,15 @@ async def test_in_a_unit_group_anyone_may_answer_the_question_and_the_uploader_i
     assert filed.plain_text.startswith("✅ 已按您的选择登记到 指标5")
     [submission] = bot.submissions()
     assert submission.uploaded_by == police.id  # the uploader is kept, not the button presser
+
+
+async def test_an_invite_asked_for_in_a_group_is_sent_privately_not_posted(bot: Bot) -> None:
+    coordinator = bot.coordinator
+    assert coordinator is not None
+    police = await bot.add_contact("公安局")
+    group = await bot.group("公安局工作群", [police], bind="公安局")
+    [answer] = await bot.say(coordinator, group, "/invite 文旅局")
+    assert "已私信发给您" in answer.plain_text
+    assert "start=" not in answer.plain_text
+    [private] = await bot.emu.wait_for_messages(coordinator)
+    assert "https://t.me/yingjian_bot?start=" in private.plain_text
