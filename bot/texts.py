@@ -335,4 +335,6 @@ EXPORT_UNGROUPED = "未分组"
 CLI_EXPORT_WRITTEN = "已写入：{path}（{size}）"
 EXPORT_GROUP_DIR = "{number}、{title}"
 INVITE_SENT_PRIVATELY = "邀请链接只能使用一次，已私信发给您，请转发给对方。"
-INVITE_PRIVATE_FAILED = "邀请链接只能使用一次，不宜发在群里。请先私聊我（发送 /start），再在私聊中发送 /invite。"
+INVITE_PRIVATE_FAILED = (
+    "邀请链接只能使用一次，不宜发在群里。请先私聊我（发送 /start），再在私聊中发送 /invite。"
+)

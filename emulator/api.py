@@ -413,6 +413,12 @@ class BotApi:
 
     def _member_chat(self, params: JSON) -> EmuChat:
         chat = self._known_chat(params)
+        if chat.migrated_to is not None:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": chat.migrated_to},
+            )
         if not chat.is_private and chat.bot_status == "kicked":
             raise forbidden("bot was kicked from the supergroup chat")
         if not chat.is_private and chat.bot_status == "left":

@@ -52,6 +52,7 @@ class EmuChat:
     bot_status: str = "member"  # member | administrator | kicked | left
     started: bool = False  # private chats: the user has written to the bot at least once
     next_message_id: int = 1
+    migrated_to: int | None = None  # a basic group upgraded to this supergroup
 
     @property
     def is_private(self) -> bool:

@@ -95,6 +95,7 @@ class World:
         # Like Telegram, update ids of one bot never repeat: a bot restarted against a new
         # emulator (the sandbox, on the same database) must not see ids it already handled.
         self._update_ids = itertools.count(int(time.time() * 1000) % 10**12)
+        self._basic_group_ids = itertools.count(4_000_001)
         self._user_ids = itertools.count(100_000_001)
         self._group_ids = itertools.count(-1_001_000_000_001, -1)
         self._query_ids = itertools.count(4_000_000_000_000_001)
@@ -161,6 +162,21 @@ class World:
         )
         self._add_chat(chat)
         return chat
+
+    def add_basic_group(self, title: str, members: Iterable[EmuUser] = ()) -> EmuChat:
+        """A basic (not super) group, as new Telegram groups start out."""
+        chat = self.add_group(title, members, chat_id=-next(self._basic_group_ids))
+        chat.type = "group"
+        return chat
+
+    def upgrade_to_supergroup(self, chat: EmuChat, *, by: EmuUser) -> EmuChat:
+        """Telegram's migration: a new supergroup, service messages in both, the old id dead."""
+        new = self.add_group(chat.title or "", chat.members.values())
+        new.admins, new.bot_status = set(chat.admins), chat.bot_status
+        chat.migrated_to = new.id
+        self._post(by, chat, extra={"migrate_to_chat_id": new.id}, service=True)
+        self._post(by, new, extra={"migrate_from_chat_id": chat.id}, service=True)
+        return new
 
     def find_chat(self, title: str) -> EmuChat | None:
         """A group by its title."""

@@ -165,6 +165,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     add(CommandHandler("invite", onboarding.invite, filters=updates))
     add(CommandHandler("bind", onboarding.bind, filters=updates))
     add(CommandHandler("unbind", onboarding.unbind, filters=updates))
+    add(MessageHandler(filters.StatusUpdate.MIGRATE, onboarding.chat_migrated))
     add(CallbackQueryHandler(onboarding.bind_pick, pattern=f"^{keyboards.BIND}:"))
 
     # What a unit still owes.

@@ -11,7 +11,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from telegram import Bot
+from telegram import Bot, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application
@@ -38,15 +38,17 @@ class TelegramSender:
     async def send(self, chat_id: int, text_html: str) -> int:
         """Send one HTML message; Telegram's failures become the service's exceptions."""
         try:
-            message = await self._bot.send_message(
-                chat_id, text_html, parse_mode=ParseMode.HTML, disable_notification=False
-            )
+            try:
+                message = await self._send(chat_id, text_html)
+            except ChatMigrated as moved:
+                # The group became a supergroup: deliver there now; the migration service
+                # message the bot also receives rebinds the group (handlers/onboarding).
+                message = await self._send(moved.new_chat_id, text_html)
         except Forbidden as error:
             raise ChatUnreachable(error.message) from error
         except RetryAfter as error:
             raise RetryLater(_seconds(error.retry_after), error.message) from error
-        except ChatMigrated as error:
-            # The group became a supergroup with a new id: it must be bound again (/bind).
+        except ChatMigrated as error:  # migrated twice in a row: treat as gone
             raise ChatUnreachable(error.message) from error
         except BadRequest as error:  # before NetworkError: BadRequest subclasses it
             if any(gone in error.message.lower() for gone in GONE):
@@ -55,6 +57,11 @@ class TelegramSender:
         except NetworkError as error:  # TimedOut included; 5xx answers arrive as NetworkError
             raise RetryLater(NETWORK_BACKOFF, error.message) from error
         return message.message_id
+
+    async def _send(self, chat_id: int, text_html: str) -> Message:
+        return await self._bot.send_message(
+            chat_id, text_html, parse_mode=ParseMode.HTML, disable_notification=False
+        )
 
 
 def _seconds(retry_after: Any) -> float:

@@ -17,6 +17,7 @@ from bot.services.onboarding import (
     bind_chat,
     create_invite,
     is_coordinator_group_word,
+    move_chat,
     redeem_invite,
     unbind_chat,
 )
@@ -157,6 +158,20 @@ async def _bind_to(update: Update, context: BotContext, target: str) -> None:
         await message.reply_text(
             texts.BIND_DONE_UNIT.format(unit=render.escape(outcome.unit or ""))
         )
+
+
+async def chat_migrated(update: Update, context: BotContext) -> None:
+    """A group became a supergroup: its binding follows it to the new chat id."""
+    message = update.effective_message
+    assert message is not None  # noqa: S101
+    if message.migrate_to_chat_id:
+        old, new = message.chat.id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id:
+        old, new = message.migrate_from_chat_id, message.chat.id
+    else:
+        return
+    with context.db.uow() as uow:
+        move_chat(uow, old_chat_id=old, new_chat_id=new)
 
 
 async def unbind(update: Update, context: BotContext) -> None:

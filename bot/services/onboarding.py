@@ -214,3 +214,25 @@ def ensure_coordinator(uow: UnitOfWork, *, user_id: int, display_name: str) -> N
     contact.display_name = display_name
     contact.active = True
     uow.commit()
+
+
+def move_chat(uow: UnitOfWork, *, old_chat_id: int, new_chat_id: int) -> bool:
+    """A group upgraded to a supergroup keeps its binding under the new id; False if unbound."""
+    session = uow.session
+    old = session.scalar(select(Chat).where(Chat.telegram_chat_id == old_chat_id))
+    if old is None:
+        return False
+    if session.scalar(select(Chat).where(Chat.telegram_chat_id == new_chat_id)) is not None:
+        session.delete(old)  # the new id is bound already (the other service message came first)
+    else:
+        old.telegram_chat_id = new_chat_id
+        old.unreachable = False
+    session.add(
+        AuditEvent(
+            actor="telegram",
+            action="chat_migrated",
+            detail={"from": old_chat_id, "to": new_chat_id},
+        )
+    )
+    uow.commit()
+    return True

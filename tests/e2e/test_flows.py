@@ -443,3 +443,33 @@ async def test_an_invite_asked_for_in_a_group_is_sent_privately_not_posted(bot: 
     assert "start=" not in answer.plain_text
     [private] = await bot.emu.wait_for_messages(coordinator)
     assert "https://t.me/yingjian_bot?start=" in private.plain_text
+
+
+async def test_a_bound_group_upgraded_to_a_supergroup_keeps_its_binding(bot: Bot) -> None:
+    coordinator = bot.coordinator
+    assert coordinator is not None
+    member = bot.emu.add_user("公安局民警")
+    basic = bot.emu.add_basic_group("公安局工作群", [coordinator, member])
+    [bound] = await bot.say(coordinator, basic, "/bind 公安局")
+    assert "已绑定【公安局】" in bound.plain_text
+
+    supergroup = bot.emu.upgrade_to_supergroup(basic, by=coordinator)
+    await bot.silence(supergroup)
+    [owe] = await bot.say(member, supergroup, "/owe")
+    assert "【公安局】" in owe.plain_text
+    assert "指标4" in owe.plain_text
+
+
+async def test_a_reminder_sent_to_a_group_that_just_became_a_supergroup_arrives_there(
+    bot: Bot,
+) -> None:
+    from handlers.jobs import TelegramSender
+
+    coordinator = bot.coordinator
+    assert coordinator is not None
+    basic = bot.emu.add_basic_group("文旅局工作群", [coordinator])
+    supergroup = bot.emu.upgrade_to_supergroup(basic, by=coordinator)
+    message_id = await TelegramSender(bot.application.bot).send(basic.id, "提醒：材料明日截止")
+    [arrived] = await bot.emu.wait_for_messages(supergroup)
+    assert arrived.plain_text == "提醒：材料明日截止"
+    assert arrived.message_id == message_id
