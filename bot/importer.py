@@ -109,6 +109,8 @@ _HEADER_PUNCT = re.compile(r"[\s\u3000:：*＊()（）]+")
 _ITEM = re.compile(
     r"^\s*(?:第\s*(\d+)\s*项|[（(]\s*(\d+)\s*[)）]|(\d+(?:\.\d+)?)\s*[.、．:：)）]|(\d+)\s+)\s*(\S.*)?$"
 )
+# "１．督查考核情况": Chinese documents often type numbers full-width.
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _BARE_NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*[.、．]?\s*$")
 # A group number: "一", "一、…", "（一）…", "(一)…". A bare numeral followed straight by text
 # ("一站式服务") is a word, not a number.
@@ -466,7 +468,7 @@ def _column(rows: list[list[str]], index: int) -> list[str]:
 
 
 def _mostly_numbers(rows: list[list[str]], index: int) -> bool:
-    values = _column(rows, index)
+    values = [v.translate(_FULL_WIDTH_DIGITS) for v in _column(rows, index)]
     return bool(values) and sum(1 for v in values if _BARE_NUMBER.match(v)) >= 0.6 * len(values)
 
 
@@ -479,7 +481,7 @@ def _mostly_group_numerals(rows: list[list[str]], index: int) -> bool:
 def _parse_item(cell: str) -> tuple[str, str, str] | None:
     """(number, title, rest) from "1.督查考核情况", "（1）…", "第1项…"; None if not numbered."""
     first, _, rest = cell.partition("\n")
-    match = _ITEM.match(first)
+    match = _ITEM.match(first.translate(_FULL_WIDTH_DIGITS))
     if not match:
         return None
     number = next(g for g in match.groups()[:4] if g)
@@ -569,7 +571,7 @@ _CHINESE_DIGITS = {c: n for n, c in enumerate("零一二三四五六七八九")}
 
 def _serial_number(cell: str) -> str | None:
     """ "3", "3.", "3、" or "三", "（三）", "十二、" as an Arabic number string."""
-    bare = _BARE_NUMBER.match(cell)
+    bare = _BARE_NUMBER.match(cell.translate(_FULL_WIDTH_DIGITS))
     if bare:
         return bare.group(1)
     found = _group_numeral(cell)

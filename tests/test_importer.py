@@ -379,3 +379,17 @@ def test_a_serial_column_of_chinese_numerals_numbers_the_indicators(tmp_path: Pa
     assert spec.indicators[1].material == "抽检报告"
     assert spec.deadline is not None
     assert spec.deadline.date() == date(2024, 11, 20)
+
+
+def test_full_width_item_numbers_are_read(tmp_path: Path) -> None:
+    workbook = load_workbook(SEED_WORKBOOK)
+    sheet = workbook["任务分工"]
+    for row in range(5, 12):
+        sheet[f"D{row}"] = str(sheet[f"D{row}"].value).translate(
+            str.maketrans("0123456789.", "０１２３４５６７８９．")
+        )
+    path = tmp_path / "full-width.xlsx"
+    workbook.save(path)
+    spec = read_workbook(path)
+    assert [i.number for i in spec.indicators] == list("1234567")
+    assert spec.indicators[0].title == "督查考核情况"
