@@ -86,6 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--deadline", type=_deadline, help="materials deadline, YYYY-MM-DD[THH:MM]")
     cmd.add_argument("--timezone", help="campaign timezone (default Asia/Shanghai)")
     cmd.add_argument(
+        "--force",
+        action="store_true",
+        help="apply the table even if it is unchanged since the last import",
+    )
+    cmd.add_argument(
         "--strict",
         action="store_true",
         help="refuse unit names that are not known exactly or by alias",
@@ -185,7 +190,11 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             spec = read_workbook(path, overrides)
             with database.uow() as uow:
                 report = import_campaign(
-                    uow, spec, units_file=settings.units_file, strict=args.strict
+                    uow,
+                    spec,
+                    units_file=settings.units_file,
+                    strict=args.strict,
+                    force=args.force,
                 )
         except ImportFailure as error:
             print(texts.CLI_ERROR.format(message=f"{path.name}：{error}"), file=sys.stderr)

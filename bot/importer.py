@@ -7,6 +7,7 @@ seed campaign: every indicator, unit and keyword comes from the workbook.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import zipfile
@@ -184,6 +185,7 @@ class CampaignSpec:
     groups: list[GroupSpec] = field(default_factory=list)
     indicators: list[IndicatorSpec] = field(default_factory=list)
     source: str = ""
+    fingerprint: str = ""
 
 
 @dataclass(frozen=True)
@@ -210,8 +212,16 @@ def read_workbook(path: Path, overrides: Overrides | None = None) -> CampaignSpe
     finally:
         workbook.close()
     spec.source = path.name
+    spec.fingerprint = _fingerprint(path, overrides)
     _apply_facts(spec, settings, path, overrides)
     return spec
+
+
+def _fingerprint(path: Path, overrides: Overrides) -> str:
+    """The workbook's bytes and the command-line overrides, hashed."""
+    digest = hashlib.sha256(path.read_bytes())
+    digest.update(repr(overrides).encode())
+    return digest.hexdigest()
 
 
 def _open_workbook(path: Path) -> Any:

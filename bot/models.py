@@ -92,6 +92,9 @@ class Campaign(Base):
     quiet_dates: Mapped[list[str]] = mapped_column(default=list)
     active: Mapped[bool] = mapped_column(default=True)
     source_file: Mapped[str] = mapped_column(String(500), default="")
+    # What the last import read (file bytes + command-line overrides): an unchanged table is
+    # not applied again, so `make run` keeps deadlines and rules changed in chat since.
+    source_fingerprint: Mapped[str] = mapped_column(String(64), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -338,3 +338,4 @@ INVITE_SENT_PRIVATELY = "邀请链接只能使用一次，已私信发给您，�
 INVITE_PRIVATE_FAILED = (
     "邀请链接只能使用一次，不宜发在群里。请先私聊我（发送 /start），再在私聊中发送 /invite。"
 )
+IMPORT_REPORT_UNCHANGED = "活动 {code}《{title}》的任务分工表与上次导入时相同，未重新导入（聊天中修改的截止时间和提醒规则保持不变；如需重新导入，请加 --force）。"

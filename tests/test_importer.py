@@ -393,3 +393,26 @@ def test_full_width_item_numbers_are_read(tmp_path: Path) -> None:
     spec = read_workbook(path)
     assert [i.number for i in spec.indicators] == list("1234567")
     assert spec.indicators[0].title == "督查考核情况"
+
+
+def test_importing_an_unchanged_table_again_keeps_changes_made_since(seeded: Database) -> None:
+    with seeded.uow() as uow:
+        campaign = uow.session.scalar(select(Campaign))
+        assert campaign is not None
+        campaign.reminder_rules = ["-2h"]  # as /rules in chat would set it
+        uow.commit()
+    report = import_workbook(seeded, SEED_WORKBOOK)
+    assert report.unchanged
+    assert "未重新导入" in report.lines()[0]
+    with seeded.uow() as uow:
+        assert uow.session.scalar(select(Campaign.reminder_rules)) == ["-2h"]
+
+
+def test_an_edited_table_or_force_applies_again(seeded: Database, tmp_path: Path) -> None:
+    spec = read_workbook(SEED_WORKBOOK)
+    with seeded.uow() as uow:
+        assert import_campaign(uow, spec, units_file=UNITS_FILE, force=True).unchanged is False
+    edited = _seed_with_units_cell(tmp_path, "G5", "县人民政府、财政局")
+    report = import_workbook(seeded, edited)
+    assert not report.unchanged
+    assert ("1", "财政局") in obligation_pairs(seeded, "yongning-ip-2023")

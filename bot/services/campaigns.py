@@ -52,6 +52,7 @@ class ImportReport:
     deadline: str
     timezone: str
     existed: bool = False
+    unchanged: bool = False
     added: int = 0
     updated: int = 0
     archived: int = 0
@@ -62,6 +63,8 @@ class ImportReport:
 
     def lines(self) -> list[str]:
         """The report as printed by the CLI."""
+        if self.unchanged:
+            return [texts.IMPORT_REPORT_UNCHANGED.format(code=self.code, title=self.title)]
         out = [
             texts.IMPORT_REPORT_HEADER.format(
                 code=self.code,
@@ -190,11 +193,36 @@ def import_campaign(
     *,
     units_file: Path | None = None,
     strict: bool = False,
+    force: bool = False,
     actor: str = "cli",
 ) -> ImportReport:
-    """Create or update the campaign described by `spec`, all in one transaction."""
+    """Create or update the campaign described by `spec`, all in one transaction.
+
+    A table imported before, unchanged, is not applied again (unless `force`): deadlines and
+    rules changed in chat since then stay as they are.
+    """
     session = uow.session
     sync_units_file(session, units_file)
+    known = session.scalar(select(Campaign).where(Campaign.code == spec.code))
+    if (
+        known is not None
+        and not force
+        and spec.fingerprint
+        and (known.source_fingerprint == spec.fingerprint)
+    ):
+        uow.commit()  # new aliases from the units file, if any
+        return ImportReport(
+            code=known.code,
+            title=known.title,
+            groups=0,
+            indicators=0,
+            units=0,
+            obligations=0,
+            deadline="",
+            timezone=known.timezone,
+            existed=True,
+            unchanged=True,
+        )
     registry = unit_registry(session)
     resolved = _resolve_units(spec, registry)
     if strict:
@@ -286,6 +314,7 @@ def _copy_campaign_facts(campaign: Campaign, spec: CampaignSpec) -> None:
         campaign.reminder_rules = list(spec.reminder_rules)
     campaign.quiet_dates = list(spec.quiet_dates)
     campaign.source_file = spec.source
+    campaign.source_fingerprint = spec.fingerprint
     campaign.active = True
 
 
