@@ -9,6 +9,7 @@ from telegram.error import BadRequest
 
 from bot.services.access import Actor
 from bot.services.onboarding import who_is
+from handlers import keyboards
 from handlers.context import BotContext
 
 log = logging.getLogger(__name__)
@@ -44,3 +45,11 @@ async def answer_query(query: CallbackQuery) -> None:
         await query.answer()
     except BadRequest as error:
         log.info("callback query %s not answered: %s", query.id, error)
+
+
+async def pressed(update: Update, context: BotContext) -> tuple[keyboards.Callback | None, Actor]:
+    """A button press: answered (stops the spinner), decoded, and who pressed it."""
+    query = update.callback_query
+    assert query is not None  # noqa: S101 - CallbackQueryHandler guarantees it
+    await answer_query(query)
+    return keyboards.decode(query.data), actor_of(update, context)

@@ -22,7 +22,7 @@ from bot.services.onboarding import (
     unbind_chat,
 )
 from handlers import keyboards, render
-from handlers.common import actor_of, answer_query, reply_parts
+from handlers.common import actor_of, pressed, reply_parts
 from handlers.context import BotContext
 
 
@@ -122,17 +122,12 @@ async def invite(update: Update, context: BotContext) -> None:
 
 async def bind(update: Update, context: BotContext) -> None:
     """/bind 公安局 or /bind 协调组 in a group (coordinators only)."""
-    message, chat = update.effective_message, update.effective_chat
-    assert message is not None and chat is not None  # noqa: S101
     await _bind_to(update, context, " ".join(context.args or []))
 
 
 async def bind_pick(update: Update, context: BotContext) -> None:
     """A button under an ambiguous /bind."""
-    query = update.callback_query
-    assert query is not None  # noqa: S101
-    await answer_query(query)
-    callback = keyboards.decode(query.data)
+    callback, _ = await pressed(update, context)
     if callback and callback.args:
         await _bind_to(update, context, callback.args[0])
 

@@ -9,7 +9,7 @@ from bot.services.access import Actor
 from bot.services.campaigns import CampaignNotFound, UnitNotFound, list_units
 from bot.services.obligations import owed_items
 from handlers import keyboards, render
-from handlers.common import actor_of, answer_query, reply_parts
+from handlers.common import actor_of, pressed, reply_parts
 from handlers.context import BotContext
 
 
@@ -42,11 +42,7 @@ async def owe_question(update: Update, context: BotContext) -> None:
 
 async def owe_pick(update: Update, context: BotContext) -> None:
     """A coordinator's pick from the unit list."""
-    query = update.callback_query
-    assert query is not None  # noqa: S101
-    await answer_query(query)
-    callback = keyboards.decode(query.data)
-    actor = actor_of(update, context)
+    callback, actor = await pressed(update, context)
     if callback and callback.args and actor.is_coordinator:
         await _answer(update, context, actor, callback.args[0])
 

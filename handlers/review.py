@@ -64,6 +64,16 @@ def _item_text(item: ReviewItem, timezone: str) -> str:
     )
 
 
+def _named(item: ReviewItem) -> dict[str, object]:
+    """The fields every review sentence names the submission by, escaped."""
+    return {
+        "id": item.submission_id,
+        "unit": render.escape(item.unit),
+        "number": render.escape(item.number),
+        "filename": render.escape(item.filename),
+    }
+
+
 def _review_keyboard(submission_id: int) -> InlineKeyboardMarkup:
     accept_data = keyboards.encode(ACCEPT, submission_id)
     return_data = keyboards.encode(RETURN, submission_id)
@@ -113,14 +123,7 @@ async def accept_submission(update: Update, context: BotContext) -> None:
         except (NotAllowed, AlreadyReviewed) as error:
             await query.edit_message_text(render.escape(str(error)))
             return
-    await query.edit_message_text(
-        texts.REVIEW_ACCEPTED.format(
-            id=item.submission_id,
-            unit=render.escape(item.unit),
-            number=render.escape(item.number),
-            filename=render.escape(item.filename),
-        )
-    )
+    await query.edit_message_text(texts.REVIEW_ACCEPTED.format(**_named(item)))
 
 
 async def ask_return_reason(update: Update, context: BotContext) -> None:
@@ -140,12 +143,7 @@ async def ask_return_reason(update: Update, context: BotContext) -> None:
             await query.edit_message_text(render.escape(str(error)))
             return
     await message.reply_text(
-        texts.REVIEW_ASK_REASON.format(
-            id=item.submission_id,
-            unit=render.escape(item.unit),
-            number=render.escape(item.number),
-            filename=render.escape(item.filename),
-        ),
+        texts.REVIEW_ASK_REASON.format(**_named(item)),
         reply_markup=ForceReply(selective=True),
     )
 
@@ -180,15 +178,7 @@ async def receive_return_reason(update: Update, context: BotContext) -> None:
             await context.bot.send_message(chat_id, notice)
         except TelegramError:
             continue  # the return is recorded; the unit also sees it in /owe
-    await message.reply_text(
-        texts.REVIEW_RETURNED.format(
-            id=item.submission_id,
-            unit=render.escape(item.unit),
-            number=render.escape(item.number),
-            filename=render.escape(item.filename),
-            reason=reason,
-        )
-    )
+    await message.reply_text(texts.REVIEW_RETURNED.format(**_named(item), reason=reason))
 
 
 async def export(update: Update, context: BotContext) -> None:

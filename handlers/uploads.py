@@ -13,7 +13,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 
 from bot import texts
-from bot.services.access import Actor, NotAllowed
+from bot.services.access import NotAllowed
 from bot.services.campaigns import CampaignNotFound
 from bot.services.uploads import (
     ChoiceGone,
@@ -33,7 +33,7 @@ from bot.services.uploads import (
 )
 from bot.storage import safe_filename
 from handlers import keyboards, render
-from handlers.common import actor_of, answer_query
+from handlers.common import actor_of, pressed
 from handlers.context import BotContext
 
 log = logging.getLogger(__name__)
@@ -145,7 +145,7 @@ async def _reply_outcome(
 
 async def pick_indicator(update: Update, context: BotContext) -> None:
     """[N. title] under a question: file the pending upload there."""
-    callback, actor = await _callback(update, context)
+    callback, actor = await pressed(update, context)
     if callback is None or len(callback.args) < 2:
         return
     with context.db.uow() as uow:
@@ -163,7 +163,7 @@ async def pick_indicator(update: Update, context: BotContext) -> None:
 
 async def show_all_indicators(update: Update, context: BotContext) -> None:
     """[全部指标]: every indicator the unit owes."""
-    callback, actor = await _callback(update, context)
+    callback, actor = await pressed(update, context)
     if callback is None or not callback.args:
         return
     with context.db.uow() as uow:
@@ -178,7 +178,7 @@ async def show_all_indicators(update: Update, context: BotContext) -> None:
 
 async def cancel_upload(update: Update, context: BotContext) -> None:
     """[取消]: drop the pending upload."""
-    callback, actor = await _callback(update, context)
+    callback, actor = await pressed(update, context)
     if callback is None or not callback.args:
         return
     with context.db.uow() as uow:
@@ -191,7 +191,7 @@ async def cancel_upload(update: Update, context: BotContext) -> None:
 
 async def withdraw_submission(update: Update, context: BotContext) -> None:
     """[撤回] under a receipt."""
-    callback, actor = await _callback(update, context)
+    callback, actor = await pressed(update, context)
     if callback is None or not callback.args:
         return
     with context.db.uow() as uow:
@@ -209,7 +209,7 @@ async def withdraw_submission(update: Update, context: BotContext) -> None:
 
 async def ask_reclassify(update: Update, context: BotContext) -> None:
     """[改归类] under a receipt: offer the unit's other indicators."""
-    callback, actor = await _callback(update, context)
+    callback, actor = await pressed(update, context)
     if callback is None or not callback.args:
         return
     submission_id = int(callback.args[0])
@@ -226,7 +226,7 @@ async def ask_reclassify(update: Update, context: BotContext) -> None:
 
 async def move_submission(update: Update, context: BotContext) -> None:
     """An indicator picked after [改归类]."""
-    callback, actor = await _callback(update, context)
+    callback, actor = await pressed(update, context)
     if callback is None or len(callback.args) < 2:
         return
     with context.db.uow() as uow:
@@ -247,13 +247,6 @@ async def move_submission(update: Update, context: BotContext) -> None:
             text + "\n" + render.filed_message(filed).split("\n", 2)[-1],
             keyboards.receipt_keyboard(filed.submission_id),
         )
-
-
-async def _callback(update: Update, context: BotContext) -> tuple[keyboards.Callback | None, Actor]:
-    query = update.callback_query
-    assert query is not None  # noqa: S101
-    await answer_query(query)
-    return keyboards.decode(query.data), actor_of(update, context)
 
 
 async def _guarded(update: Update, action: Callable[[], T]) -> T | None:
