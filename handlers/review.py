@@ -25,7 +25,7 @@ from bot.services.review import (
     review_queue,
 )
 from handlers import keyboards, render
-from handlers.common import actor_of, reply_parts
+from handlers.common import actor_of, pressed, reply_parts
 from handlers.context import BotContext
 
 ACCEPT = "ok"
@@ -112,11 +112,9 @@ async def accept_submission(update: Update, context: BotContext) -> None:
     """[通过]."""
     query = update.callback_query
     assert query is not None  # noqa: S101
-    await query.answer()
-    callback = keyboards.decode(query.data)
+    callback, actor = await pressed(update, context)
     if callback is None or not callback.args:
         return
-    actor = actor_of(update, context)
     with context.db.uow() as uow:
         try:
             item = accept(uow, int(callback.args[0]), actor, context.now())
@@ -130,12 +128,10 @@ async def ask_return_reason(update: Update, context: BotContext) -> None:
     """[退回]: ask for the reason as a reply (the prompt itself names the submission)."""
     query = update.callback_query
     assert query is not None  # noqa: S101
-    await query.answer()
-    callback = keyboards.decode(query.data)
+    callback, actor = await pressed(update, context)
     message = update.effective_message
     if callback is None or not callback.args or message is None:
         return
-    actor = actor_of(update, context)
     with context.db.uow() as uow:
         try:
             item = describe(uow, int(callback.args[0]), actor)

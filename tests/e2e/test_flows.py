@@ -473,3 +473,26 @@ async def test_a_reminder_sent_to_a_group_that_just_became_a_supergroup_arrives_
     [arrived] = await bot.emu.wait_for_messages(supergroup)
     assert arrived.plain_text == "提醒：材料明日截止"
     assert arrived.message_id == message_id
+
+
+async def test_an_accept_pressed_while_the_bot_was_down_takes_effect_when_it_is_back(
+    bot: Bot,
+) -> None:
+    coordinator = bot.coordinator
+    assert coordinator is not None
+    police = await bot.add_contact("公安局")
+    await bot.upload(police, police, "侵犯知识产权行政案件信息表.xlsx", b"cases")
+    [_header, item] = await bot.say(coordinator, coordinator, "/review", count=2)
+    await bot.stop()
+    bot.emu.press_button(coordinator, item, "通过")
+    bot.emu.fail_next(
+        "answerCallbackQuery",
+        400,
+        description="Bad Request: query is too old and response timeout expired "
+        "or query ID is invalid",
+    )
+    await bot.start()
+    await bot.emu.wait_for(
+        lambda: item.plain_text.startswith("✅ 已通过"), timeout=REPLY_TIMEOUT, description="accept"
+    )
+    assert await bot.silence(coordinator) == []  # no "something went wrong"
