@@ -30,6 +30,8 @@ async def owe_question(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None  # noqa: S101
     text = message.text or ""
+    if not is_owe_question(text) and message.chat.type != "private":
+        return  # ordinary group chatter: no database work on the busiest path
     actor = actor_of(update, context)
     if is_owe_question(text):
         await _answer(update, context, actor, "")
