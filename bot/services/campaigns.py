@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot import texts
@@ -137,9 +137,20 @@ def unit_registry(session: Session) -> UnitRegistry:
     return registry
 
 
+# Looked up on every /owe and upload: built once (see bot.db.run_prepared).
+_UNIT_NAMED = select(Unit).where(Unit.name == bindparam("name"))
+_CAMPAIGN_CODED = select(Campaign).where(Campaign.code == bindparam("code"))
+_NEWEST_ACTIVE_CAMPAIGN = (
+    select(Campaign)
+    .where(Campaign.active.is_(True))
+    .order_by(Campaign.created_at.desc(), Campaign.id.desc())
+    .limit(1)
+)
+
+
 def find_unit(session: Session, written: str) -> Unit:
     """The unit a person means by `written` (alias, prefix, typo), or UnitNotFound."""
-    exact = session.scalar(select(Unit).where(Unit.name == written))
+    exact = session.scalar(_UNIT_NAMED, {"name": written})
     if exact is not None:
         return exact  # the common case (a contact's own unit): no registry needed
     match = unit_registry(session).resolve(written)
@@ -171,17 +182,12 @@ def list_units(uow: UnitOfWork) -> list[tuple[str, list[str]]]:
 def find_campaign(session: Session, code: str | None = None) -> Campaign:
     """The campaign `code`, or the only / newest active one."""
     if code:
-        campaign = session.scalar(select(Campaign).where(Campaign.code == code))
+        campaign = session.scalar(_CAMPAIGN_CODED, {"code": code})
         if campaign is None:
             codes = "、".join(session.scalars(select(Campaign.code))) or texts.NONE_MARK
             raise CampaignNotFound(texts.CAMPAIGN_NOT_FOUND.format(code=code, codes=codes))
         return campaign
-    campaign = session.scalar(
-        select(Campaign)
-        .where(Campaign.active.is_(True))
-        .order_by(Campaign.created_at.desc(), Campaign.id.desc())
-        .limit(1)
-    )
+    campaign = session.scalar(_NEWEST_ACTIVE_CAMPAIGN)
     if campaign is None:
         raise CampaignNotFound(texts.NO_CAMPAIGN)
     return campaign

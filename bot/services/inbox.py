@@ -51,12 +51,18 @@ def begin_handling(uow: UnitOfWork, bot_id: int, update_id: int) -> bool:
     return handled is None
 
 
-def mark_handled(uow: UnitOfWork, bot_id: int, update_id: int, now: datetime) -> None:
+def mark_handled(
+    uow: UnitOfWork, bot_id: int, update_ids: int | Iterable[int], now: datetime
+) -> None:
+    """Mark updates handled, in one statement and one commit however many there are."""
+    ids = [update_ids] if isinstance(update_ids, int) else list(update_ids)
+    if not ids:
+        return
     uow.session.execute(
         update(InboxUpdate)
         .where(
             InboxUpdate.bot_id == bot_id,
-            InboxUpdate.update_id == update_id,
+            InboxUpdate.update_id.in_(ids),
             InboxUpdate.handled_at.is_(None),
         )
         .values(handled_at=now)

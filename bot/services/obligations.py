@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, or_, select
-from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
+from sqlalchemy import Row, and_, bindparam, exists, or_, select
+from sqlalchemy.orm import Session, lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from bot.db import UnitOfWork
-from bot.models import Campaign, Indicator, Obligation, Submission, Unit
+from bot.db import UnitOfWork, run_prepared
+from bot.models import Campaign, Indicator, IndicatorGroup, Obligation, Submission, Unit
 from bot.progress import (
     OWED_STATUSES,
     ObligationState,
@@ -25,7 +26,39 @@ from bot.schedule import days_left
 from bot.services.campaigns import find_campaign, find_unit
 
 
-def derive_status(submissions: Sequence[Submission]) -> Status:
+class SubmissionFacts(Protocol):
+    """What status rules read of a submission: a Submission, or a row of its columns."""
+
+    @property
+    def version(self) -> int: ...
+    @property
+    def uploaded_at(self) -> datetime: ...
+    @property
+    def review_status(self) -> str: ...
+    @property
+    def withdrawn_at(self) -> datetime | None: ...
+
+
+class SubmissionRow(SubmissionFacts, Protocol):
+    """Everything a state shows of a submission."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def filename(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def uploader_name(self) -> str: ...
+    @property
+    def review_comment(self) -> str: ...
+    @property
+    def match_method(self) -> str: ...
+    @property
+    def sha256(self) -> str: ...
+
+
+def derive_status(submissions: Sequence[SubmissionFacts]) -> Status:
     """missing / submitted / accepted / returned, from the live (not withdrawn) submissions."""
     live = [s for s in submissions if s.withdrawn_at is None]
     if not live:
@@ -36,7 +69,7 @@ def derive_status(submissions: Sequence[Submission]) -> Status:
     return "returned" if latest.review_status == "returned" else "submitted"
 
 
-def is_late(submissions: Sequence[Submission], deadline: datetime | None) -> bool:
+def is_late(submissions: Sequence[SubmissionFacts], deadline: datetime | None) -> bool:
     """Late: the first acceptable (not returned) submission came after the deadline."""
     if deadline is None:
         return False
@@ -49,19 +82,52 @@ def is_late(submissions: Sequence[Submission], deadline: datetime | None) -> boo
 def obligation_state(obligation: Obligation, now: datetime) -> ObligationState:
     """The state of one loaded obligation (indicator, unit, submissions loaded)."""
     indicator = obligation.indicator
-    campaign = indicator.campaign
-    zone = ZoneInfo(campaign.timezone)
-    deadline = indicator.effective_deadline
-    status = derive_status(obligation.submissions)
-    live = [s for s in obligation.submissions if s.withdrawn_at is None]
-    return ObligationState(
+    return _state(
         obligation_id=obligation.id,
+        indicator=indicator,
+        group=indicator.group.number if indicator.group else "",
+        unit=obligation.unit.name,
+        deadline=indicator.effective_deadline,
+        live=[s for s in obligation.submissions if s.withdrawn_at is None],
+        now=now,
+        zone=ZoneInfo(indicator.campaign.timezone),
+    )
+
+
+class IndicatorFacts(Protocol):
+    """What a state shows of an indicator: an Indicator, or a row of its columns."""
+
+    @property
+    def number(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def material(self) -> str: ...
+    @property
+    def template_hint(self) -> str: ...
+
+
+def _state(
+    *,
+    obligation_id: int,
+    indicator: IndicatorFacts,
+    group: str,
+    unit: str,
+    deadline: datetime | None,
+    live: Sequence[SubmissionRow],
+    now: datetime,
+    zone: ZoneInfo,
+) -> ObligationState:
+    """One obligation's state from its live submissions: the rules in one place."""
+    status = derive_status(live)
+    return ObligationState(
+        obligation_id=obligation_id,
         indicator=indicator.number,
         title=indicator.title,
         material=indicator.material,
         template_hint=indicator.template_hint,
-        group=indicator.group.number if indicator.group else "",
-        unit=obligation.unit.name,
+        group=group,
+        unit=unit,
         deadline=deadline.astimezone(zone) if deadline else None,
         days_left=days_left(deadline, now, zone) if deadline else None,
         status=status,
@@ -85,35 +151,22 @@ def obligation_state(obligation: Obligation, now: datetime) -> ObligationState:
     )
 
 
-def load_obligations(
-    session: Session, campaign: Campaign, unit: Unit | None = None
-) -> list[Obligation]:
-    """Live obligations of the campaign (of one unit, if given), fully loaded, in table order."""
+def load_obligations(session: Session, campaign: Campaign) -> list[Obligation]:
+    """Live obligations of the whole campaign, fully loaded, in table order."""
     live = (
         Indicator.campaign_id == campaign.id,
         Indicator.archived.is_(False),
         Obligation.archived.is_(False),
-        *((Obligation.unit_id == unit.id,) if unit is not None else ()),
     )
     query = (
         select(Obligation)
         .join(Obligation.indicator)
         .where(*live)
         .options(
-            # For one unit, a handful of rows: join everything into one query. For the whole
-            # campaign, one query per related table, so no indicator is repeated per unit.
-            # The campaign itself is already in the session's identity map.
-            *(
-                (
-                    joinedload(Obligation.indicator).joinedload(Indicator.group),
-                    joinedload(Obligation.unit),
-                )
-                if unit is not None
-                else (
-                    selectinload(Obligation.indicator).selectinload(Indicator.group),
-                    selectinload(Obligation.unit),
-                )
-            ),
+            # One query per related table, so no indicator is repeated per unit. The campaign
+            # itself is already in the session's identity map.
+            selectinload(Obligation.indicator).selectinload(Indicator.group),
+            selectinload(Obligation.unit),
             lazyload(Obligation.submissions),  # filled below, never lazily loaded
         )
         .order_by(Indicator.position, Obligation.unit_id)
@@ -134,9 +187,78 @@ def load_obligations(
     return obligations
 
 
+# One unit's obligations are read on every /owe: prepared rows (bot.db.run_prepared), no ORM.
+_UNIT_LIVE = (
+    Indicator.campaign_id == bindparam("campaign_id"),
+    Indicator.archived.is_(False),
+    Obligation.archived.is_(False),
+    Obligation.unit_id == bindparam("unit_id"),
+)
+_UNIT_OBLIGATIONS = (
+    select(
+        Obligation.id,
+        Indicator.number,
+        Indicator.title,
+        Indicator.material,
+        Indicator.template_hint,
+        Indicator.deadline,
+        IndicatorGroup.number.label("group_number"),
+    )
+    .join(Indicator, Obligation.indicator_id == Indicator.id)
+    .outerjoin(IndicatorGroup, Indicator.group_id == IndicatorGroup.id)
+    .where(*_UNIT_LIVE)
+    .order_by(Indicator.position)
+)
+_UNIT_LIVE_SUBMISSIONS = (
+    select(
+        Submission.obligation_id,
+        Submission.id,
+        Submission.version,
+        Submission.filename,
+        Submission.size,
+        Submission.uploaded_at,
+        Submission.uploader_name,
+        Submission.review_status,
+        Submission.review_comment,
+        Submission.match_method,
+        Submission.sha256,
+        Submission.withdrawn_at,
+    )
+    .join(Obligation, Submission.obligation_id == Obligation.id)
+    .join(Indicator, Obligation.indicator_id == Indicator.id)
+    .where(*_UNIT_LIVE, Submission.withdrawn_at.is_(None))
+    .order_by(Submission.obligation_id, Submission.version)
+)
+
+
+def unit_states(
+    session: Session, campaign: Campaign, unit: Unit, now: datetime
+) -> list[ObligationState]:
+    """The states of one unit's live obligations, in table order."""
+    session.flush()  # rows are read on the connection: let them see this transaction's changes
+    keys = {"campaign_id": campaign.id, "unit_id": unit.id}
+    live: dict[int, list[Row[Any]]] = defaultdict(list)
+    for submission in run_prepared(session, _UNIT_LIVE_SUBMISSIONS, **keys):
+        live[submission.obligation_id].append(submission)
+    zone = ZoneInfo(campaign.timezone)
+    return [
+        _state(
+            obligation_id=row.id,
+            indicator=row,
+            group=row.group_number or "",
+            unit=unit.name,
+            deadline=row.deadline or campaign.deadline,
+            live=live[row.id],
+            now=now,
+            zone=zone,
+        )
+        for row in run_prepared(session, _UNIT_OBLIGATIONS, **keys)
+    ]
+
+
 def owe_report(session: Session, campaign: Campaign, unit: Unit, now: datetime) -> OweReport:
     """The report for a loaded campaign and unit (used by several services)."""
-    states = [obligation_state(o, now) for o in load_obligations(session, campaign, unit)]
+    states = unit_states(session, campaign, unit, now)
     states.sort(key=lambda s: not s.owed)  # stable: owed first, each part in table order
     return OweReport(
         campaign=campaign.code,
@@ -147,35 +269,40 @@ def owe_report(session: Session, campaign: Campaign, unit: Unit, now: datetime) 
     )
 
 
-def still_owed(session: Session, campaign: Campaign, unit: Unit) -> list[OwedIndicator]:
-    """The unit's owed indicators, decided in SQL (a receipt needs no per-file detail).
+# Owed, decided in SQL, by the same rule as derive_status: nothing live was submitted, or the
+# newest live submission was returned and none was accepted. Every receipt runs it: prepared.
+_LIVE_OF_OBLIGATION = and_(
+    Submission.obligation_id == Obligation.id, Submission.withdrawn_at.is_(None)
+)
+_NEWEST_LIVE_STATUS = (
+    select(Submission.review_status)
+    .where(_LIVE_OF_OBLIGATION)
+    .order_by(Submission.version.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+_STILL_OWED = (
+    select(Indicator.number, Indicator.title)
+    .join(Obligation, Obligation.indicator_id == Indicator.id)
+    .where(
+        *_UNIT_LIVE,
+        or_(
+            ~exists().where(_LIVE_OF_OBLIGATION),
+            and_(
+                ~exists().where(_LIVE_OF_OBLIGATION, Submission.review_status == "accepted"),
+                _NEWEST_LIVE_STATUS == "returned",
+            ),
+        ),
+    )
+    .order_by(Indicator.position)
+)
 
-    Same rule as derive_status: owed when nothing live was submitted, or when the newest live
-    submission was returned and none was accepted.
-    """
-    live = and_(Submission.obligation_id == Obligation.id, Submission.withdrawn_at.is_(None))
-    has_live = exists().where(live)
-    has_accepted = exists().where(live, Submission.review_status == "accepted")
-    newest_status = (
-        select(Submission.review_status)
-        .where(live)
-        .order_by(Submission.version.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    rows = session.execute(
-        select(Indicator.number, Indicator.title)
-        .join(Obligation, Obligation.indicator_id == Indicator.id)
-        .where(
-            Indicator.campaign_id == campaign.id,
-            Indicator.archived.is_(False),
-            Obligation.archived.is_(False),
-            Obligation.unit_id == unit.id,
-            or_(~has_live, and_(~has_accepted, newest_status == "returned")),
-        )
-        .order_by(Indicator.position)
-    )
-    return [OwedIndicator(number, title) for number, title in rows]
+
+def still_owed(session: Session, campaign: Campaign, unit: Unit) -> list[OwedIndicator]:
+    """The unit's owed indicators, decided in SQL (a receipt needs no per-file detail)."""
+    session.flush()  # read on the connection: let it see this transaction's changes
+    rows = run_prepared(session, _STILL_OWED, campaign_id=campaign.id, unit_id=unit.id)
+    return [OwedIndicator(row.number, row.title) for row in rows]
 
 
 def owed_items(

@@ -13,11 +13,11 @@ from datetime import datetime
 from pathlib import Path
 from threading import Lock
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, contains_eager, selectinload
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session, selectinload
 
 from bot import texts
-from bot.db import UnitOfWork
+from bot.db import UnitOfWork, run_prepared
 from bot.matching import IndicatorProfile, Matcher, MatchResult, load_glossary, needs_content
 from bot.models import (
     AuditEvent,
@@ -309,8 +309,8 @@ def receive_upload(
     )
     top = result.candidates[0] if result.candidates else None
     if result.confident and top is not None and top.indicator in own:
-        submission = _file(session, own[top.indicator], facts, "auto", top.score, now)
-        return _filed(uow, campaign, unit, submission)
+        filing = _file(session, unit, own[top.indicator], facts, "auto", top.score, now)
+        return _filed(uow, campaign, unit, filing)
     pending = _pending(session, campaign, unit, facts, result, own)
     choices = _choices(pending, own)
     uow.commit()
@@ -348,8 +348,9 @@ def choose_indicator(
     if number not in own:
         raise NotAllowed(texts.UPLOAD_NOT_YOURS)
     score = pending.scores.get(number)
-    submission = _file(
+    filing = _file(
         session,
+        unit,
         own[number],
         FileFacts.of(pending),
         "chosen",
@@ -358,7 +359,7 @@ def choose_indicator(
     )
     pending.resolved_at = now
     pending.resolution = f"chosen:{number}"
-    return _filed(uow, campaign, unit, submission)
+    return _filed(uow, campaign, unit, filing)
 
 
 def cancel_pending(uow: UnitOfWork, pending_id: int, actor: Actor, now: datetime) -> str:
@@ -395,7 +396,7 @@ def reclassify_choices(
     campaign = obligation.indicator.campaign
     own = _own_obligations(uow.session, campaign, obligation.unit)
     choices = tuple(
-        Choice(n, o.indicator.title, 0.0) for n, o in own.items() if o.id != obligation.id
+        Choice(n, o.title, 0.0) for n, o in own.items() if o.obligation_id != obligation.id
     )
     return submission.filename, choices
 
@@ -412,43 +413,79 @@ def reclassify(
     if number not in own:
         raise NotAllowed(texts.UPLOAD_NOT_YOURS)
     old.withdrawn_at = now
-    moved = _file(session, own[number], FileFacts.of(old), "corrected", None, now)
+    moved = _file(session, obligation.unit, own[number], FileFacts.of(old), "corrected", None, now)
     return obligation.indicator.number, _filed(uow, campaign, obligation.unit, moved)
 
 
 # --- helpers of this module ---------------------------------------------------------------------
 
 
-def _own_obligations(session: Session, campaign: Campaign, unit: Unit) -> dict[str, Obligation]:
-    rows = session.scalars(
-        select(Obligation)
-        .join(Obligation.indicator)
-        .where(
-            Indicator.campaign_id == campaign.id,
-            Indicator.archived.is_(False),
-            Obligation.archived.is_(False),
-            Obligation.unit_id == unit.id,
-        )
-        .options(contains_eager(Obligation.indicator))  # the join above already has it
-        .order_by(Indicator.position)
+# Statements of the upload path, built once (see bot.db.run_prepared): every upload runs them.
+_OWN_OBLIGATIONS = (
+    select(Obligation.id, Indicator.number, Indicator.title)
+    .join(Indicator, Obligation.indicator_id == Indicator.id)
+    .where(
+        Indicator.campaign_id == bindparam("campaign_id"),
+        Indicator.archived.is_(False),
+        Obligation.archived.is_(False),
+        Obligation.unit_id == bindparam("unit_id"),
     )
-    return {o.indicator.number: o for o in rows}
+    .order_by(Indicator.position)
+)
+_OPEN_PENDING_FOR_FILE = (
+    select(PendingUpload)
+    .where(
+        PendingUpload.campaign_id == bindparam("campaign_id"),
+        PendingUpload.unit_id == bindparam("unit_id"),
+        PendingUpload.sha256 == bindparam("sha256"),
+        PendingUpload.resolved_at.is_(None),
+    )
+    .order_by(PendingUpload.id)
+    .limit(1)
+)
+_FIRST_LIVE_COPY = (
+    select(
+        Submission.filename,
+        Submission.version,
+        Submission.uploaded_at,
+        Indicator.number,
+        Indicator.title,
+    )
+    .join(Obligation, Submission.obligation_id == Obligation.id)
+    .join(Indicator, Obligation.indicator_id == Indicator.id)
+    .where(
+        Indicator.campaign_id == bindparam("campaign_id"),
+        Obligation.unit_id == bindparam("unit_id"),
+        Submission.sha256 == bindparam("sha256"),
+        Submission.withdrawn_at.is_(None),
+    )
+    .order_by(Submission.uploaded_at)
+    .limit(1)
+)
+_LAST_VERSION = select(func.max(Submission.version)).where(
+    Submission.obligation_id == bindparam("obligation_id")
+)
+
+
+@dataclass(frozen=True)
+class OwnObligation:
+    """One of the unit's live obligations, as filing needs it."""
+
+    obligation_id: int
+    number: str
+    title: str
+
+
+def _own_obligations(session: Session, campaign: Campaign, unit: Unit) -> dict[str, OwnObligation]:
+    rows = run_prepared(session, _OWN_OBLIGATIONS, campaign_id=campaign.id, unit_id=unit.id)
+    return {row.number: OwnObligation(row.id, row.number, row.title) for row in rows}
 
 
 def _open_pending_for(
     session: Session, campaign: Campaign, unit: Unit, sha256: str
 ) -> PendingUpload | None:
-    return session.scalar(
-        select(PendingUpload)
-        .where(
-            PendingUpload.campaign_id == campaign.id,
-            PendingUpload.unit_id == unit.id,
-            PendingUpload.sha256 == sha256,
-            PendingUpload.resolved_at.is_(None),
-        )
-        .order_by(PendingUpload.id)
-        .limit(1)
-    )
+    keys = {"campaign_id": campaign.id, "unit_id": unit.id, "sha256": sha256}
+    return session.scalar(_OPEN_PENDING_FOR_FILE, keys)
 
 
 def _indicator(session: Session, campaign: Campaign, number: str) -> Indicator | None:
@@ -460,48 +497,27 @@ def _indicator(session: Session, campaign: Campaign, number: str) -> Indicator |
 def _duplicate_of(
     session: Session, campaign: Campaign, unit: Unit, sha256: str
 ) -> Duplicate | None:
-    row = session.execute(
-        select(Submission, Indicator)
-        .join(Obligation, Submission.obligation_id == Obligation.id)
-        .join(Indicator, Obligation.indicator_id == Indicator.id)
-        .where(
-            Indicator.campaign_id == campaign.id,
-            Obligation.unit_id == unit.id,
-            Submission.sha256 == sha256,
-            Submission.withdrawn_at.is_(None),
-        )
-        .order_by(Submission.uploaded_at)
-        .limit(1)
-    ).first()
+    keys = {"campaign_id": campaign.id, "unit_id": unit.id, "sha256": sha256}
+    row = run_prepared(session, _FIRST_LIVE_COPY, **keys).first()
     if row is None:
         return None
-    submission, indicator = row
-    return Duplicate(
-        submission.filename,
-        indicator.number,
-        indicator.title,
-        submission.version,
-        submission.uploaded_at,
-    )
+    return Duplicate(row.filename, row.number, row.title, row.version, row.uploaded_at)
 
 
 def _file(
     session: Session,
-    obligation: Obligation,
+    unit: Unit,
+    obligation: OwnObligation,
     facts: FileFacts,
     method: str,
     score: float | None,
     now: datetime,
-) -> Submission:
-    version = (
-        session.scalar(
-            select(func.max(Submission.version)).where(Submission.obligation_id == obligation.id)
-        )
-        or 0
-    ) + 1
+) -> Filing:
+    session.flush()  # a withdrawal in this transaction must be seen by the next query
+    last = run_prepared(session, _LAST_VERSION, obligation_id=obligation.obligation_id).scalar()
     submission = Submission(
-        obligation_id=obligation.id,
-        version=version,
+        obligation_id=obligation.obligation_id,
+        version=(last or 0) + 1,
         uploaded_by=facts.uploaded_by,
         uploader_name=facts.uploader_name,
         uploaded_at=now,
@@ -523,21 +539,29 @@ def _file(
         AuditEvent(
             actor=str(submission.uploaded_by),
             action="submit",
-            unit_id=obligation.unit_id,
+            unit_id=unit.id,
             detail={"submission": submission.id, "method": method},
         )
     )
-    return submission
+    return Filing(submission, obligation)
 
 
-def _filed(uow: UnitOfWork, campaign: Campaign, unit: Unit, submission: Submission) -> Filed:
+@dataclass(frozen=True)
+class Filing:
+    """A submission just added, and the obligation it was filed to."""
+
+    submission: Submission
+    obligation: OwnObligation
+
+
+def _filed(uow: UnitOfWork, campaign: Campaign, unit: Unit, filing: Filing) -> Filed:
     owed = tuple(still_owed(uow.session, campaign, unit))  # in the same transaction
     uow.commit()
-    indicator = submission.obligation.indicator
+    submission = filing.submission
     return Filed(
         submission.id,
-        indicator.number,
-        indicator.title,
+        filing.obligation.number,
+        filing.obligation.title,
         submission.filename,
         submission.size,
         submission.match_method,
@@ -552,7 +576,7 @@ def _pending(
     unit: Unit,
     facts: FileFacts,
     result: MatchResult,
-    own: dict[str, Obligation],
+    own: dict[str, OwnObligation],
 ) -> PendingUpload:
     ranked = [c.indicator for c in result.candidates if c.indicator in own]
     ranked += [n for n in own if n not in ranked]
@@ -578,13 +602,11 @@ def _pending(
     return pending
 
 
-def _choices(pending: PendingUpload, own: dict[str, Obligation]) -> tuple[Choice, ...]:
+def _choices(pending: PendingUpload, own: dict[str, OwnObligation]) -> tuple[Choice, ...]:
     order = [n for n in pending.candidates if n in own] + [
         n for n in own if n not in pending.candidates
     ]
-    return tuple(
-        Choice(n, own[n].indicator.title, float(pending.scores.get(n, 0.0))) for n in order
-    )
+    return tuple(Choice(n, own[n].title, float(pending.scores.get(n, 0.0))) for n in order)
 
 
 def _open_pending(session: Session, pending_id: int, actor: Actor) -> PendingUpload:
