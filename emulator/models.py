@@ -278,6 +278,7 @@ class Stats:
     errors: int = 0  # every non-2xx answer
     updates_created: int = 0
     updates_delivered: int = 0
+    downloads: int = 0  # files served by the file URL
 
     @property
     def messages_sent(self) -> int:

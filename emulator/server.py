@@ -246,6 +246,7 @@ class BotApiEmulator(World):
         file = self.files_by_path.get(path) or self.files_by_path.get(path.lstrip("/"))
         if file is None:
             return self._error(NOT_FOUND)
+        self.stats.downloads += 1
         return web.Response(body=file.data, content_type="application/octet-stream")
 
     def _take_fault(self, method: str, params: JSON) -> Fault | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -53,7 +52,7 @@ class InboxBot(ExtBot[None]):
             runtime = self._inbox_runtime
             with runtime.db.uow() as uow:
                 fresh = record_updates(
-                    uow, self.id, (json.loads(u.to_json()) for u in updates), runtime.clock()
+                    uow, self.id, (u.to_dict() for u in updates), runtime.clock()
                 )
             self._fresh_update_ids.update(fresh)
         return updates

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import logging
 import mimetypes
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import File, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 
 from bot import texts
@@ -77,38 +76,45 @@ async def receive_file(update: Update, context: BotContext) -> None:
     if not check.ok:
         await message.reply_text(render.escape(check.reason))
         return
-    incoming = context.settings.storage_dir / "incoming"
-    incoming.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=incoming) as folder:
-        path = Path(folder) / "upload"
-        try:
-            telegram_file = await context.bot.get_file(file_id)
-            await telegram_file.download_to_drive(path)
-        except TelegramError as error:
-            log.warning("download of %s failed: %s", filename, error)
-            await message.reply_text(
-                texts.UPLOAD_FAILED_DOWNLOAD.format(filename=render.escape(filename))
-            )
-            return
-        request = UploadRequest(
-            actor=actor,
-            filename=filename,
-            caption=message.caption or "",
-            size=path.stat().st_size,
-            mime_type=mime,
-            path=path,
-            telegram_file_id=file_id,
-            telegram_file_unique_id=unique_id,
+    try:
+        content = await _fetch(await context.bot.get_file(file_id), context)
+    except TelegramError as error:
+        log.warning("download of %s failed: %s", filename, error)
+        await message.reply_text(
+            texts.UPLOAD_FAILED_DOWNLOAD.format(filename=render.escape(filename))
         )
-        with context.db.uow() as uow:
-            try:
-                outcome = receive_upload(
-                    uow, context.runtime.store, context.runtime.matchers, request, context.now()
-                )
-            except (NotAllowed, CampaignNotFound) as error:
-                await message.reply_text(render.escape(str(error)))
-                return
+        return
+    request = UploadRequest(
+        actor=actor,
+        filename=filename,
+        caption=message.caption or "",
+        mime_type=mime,
+        content=content,
+        telegram_file_id=file_id,
+        telegram_file_unique_id=unique_id,
+    )
+    with context.db.uow() as uow:
+        try:
+            outcome = receive_upload(
+                uow, context.runtime.store, context.runtime.matchers, request, context.now()
+            )
+        except (NotAllowed, CampaignNotFound) as error:
+            await message.reply_text(render.escape(str(error)))
+            return
     await _reply_outcome(message, outcome, context)
+
+
+async def _fetch(telegram_file: File, context: BotContext) -> bytes | Path:
+    """The file's bytes; from a local Bot API server, the path of its own copy instead.
+
+    PTB holds a download in memory whole anyway (at most the 20 MB Telegram allows); a local
+    server's files can be 2 GB, and they are on this disk already: the store copies them.
+    """
+    local = Path(telegram_file.file_path or "")
+    # A stat of a local file: too short to be worth a thread.
+    if context.settings.telegram_local_mode and local.is_absolute() and local.is_file():  # noqa: ASYNC240
+        return local
+    return bytes(await telegram_file.download_as_bytearray())
 
 
 async def _reply_outcome(

@@ -83,3 +83,12 @@ def test_update_ids_of_another_bot_on_the_same_database_are_not_confused(
     with database.uow() as uow:
         assert record_updates(uow, BOT + 1, [update(1)], SEED_NOW) == [1]
         assert begin_handling(uow, BOT + 1, 1) is True
+
+
+def test_handled_marks_are_written_in_one_batch(database: Database) -> None:
+    with database.uow() as uow:
+        record_updates(uow, BOT, [update(1), update(2), update(3)], SEED_NOW)
+    with database.uow() as uow:
+        mark_handled(uow, BOT, [1, 3], SEED_NOW)
+    with database.uow() as uow:
+        assert [u["update_id"] for u in updates_to_replay(uow, BOT)] == [2]

@@ -31,11 +31,7 @@ def upload(
     data: bytes,
     actor: Actor = POLICE,
 ):
-    path = tmp_path / f"upload-{len(data)}-{abs(hash(name))}"
-    path.write_bytes(data)
-    request = UploadRequest(
-        actor=actor, filename=name, caption="", size=len(data), mime_type="", path=path
-    )
+    request = UploadRequest(actor=actor, filename=name, caption="", mime_type="", content=data)
     with database.uow() as uow:
         return receive_upload(uow, store, MatcherCache(DATA / "glossary.toml"), request, SEED_NOW)
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 
 from bot.db import UnitOfWork
 from bot.models import InboxUpdate
@@ -32,10 +32,18 @@ def record_updates(
     )
     known = set(uow.session.scalars(query))
     new = [p for p in payloads if int(p["update_id"]) not in known]
-    for payload in new:
-        update_id = int(payload["update_id"])
-        uow.session.add(
-            InboxUpdate(bot_id=bot_id, update_id=update_id, payload=payload, received_at=now)
+    if new:
+        uow.session.execute(
+            insert(InboxUpdate),
+            [
+                {
+                    "bot_id": bot_id,
+                    "update_id": int(p["update_id"]),
+                    "payload": p,
+                    "received_at": now,
+                }
+                for p in new
+            ],
         )
     uow.commit()
     return [int(p["update_id"]) for p in new]

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from threading import Lock
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot import texts
@@ -102,9 +102,8 @@ class UploadRequest:
     actor: Actor
     filename: str
     caption: str
-    size: int
     mime_type: str
-    path: Path  # the downloaded bytes, in a temporary file
+    content: bytes | Path  # the downloaded bytes, or a file holding them (local Bot API server)
     telegram_file_id: str = ""
     telegram_file_unique_id: str = ""
     campaign_code: str | None = None
@@ -276,7 +275,9 @@ def receive_upload(
     session = uow.session
     campaign = find_campaign(session, request.campaign_code)
     unit = find_unit(session, actor.unit)
-    stored = store.put_file(request.path)  # on disk before any row points at it
+    # On disk before any row points at it.
+    content = request.content
+    stored = store.put_file(content) if isinstance(content, Path) else store.put_bytes(content)
     facts = FileFacts(
         request.filename,
         request.caption,
@@ -305,7 +306,7 @@ def receive_upload(
         unit.name,
         request.filename,
         request.caption,
-        request.path,
+        store.path_for(stored.key),
     )
     top = result.candidates[0] if result.candidates else None
     if result.confident and top is not None and top.indicator in own:
@@ -465,6 +466,8 @@ _FIRST_LIVE_COPY = (
 _LAST_VERSION = select(func.max(Submission.version)).where(
     Submission.obligation_id == bindparam("obligation_id")
 )
+_INSERT_SUBMISSION = insert(Submission).returning(Submission.id)
+_INSERT_AUDIT_EVENT = insert(AuditEvent)
 
 
 @dataclass(frozen=True)
@@ -515,7 +518,9 @@ def _file(
 ) -> Filing:
     session.flush()  # a withdrawal in this transaction must be seen by the next query
     last = run_prepared(session, _LAST_VERSION, obligation_id=obligation.obligation_id).scalar()
-    submission = Submission(
+    submission_id: int = run_prepared(
+        session,
+        _INSERT_SUBMISSION,
         obligation_id=obligation.obligation_id,
         version=(last or 0) + 1,
         uploaded_by=facts.uploaded_by,
@@ -532,39 +537,39 @@ def _file(
         chat_id=facts.chat_id,
         match_method=method,
         match_score=score,
+    ).scalar_one()
+    run_prepared(
+        session,
+        _INSERT_AUDIT_EVENT,
+        actor=str(facts.uploaded_by),
+        action="submit",
+        unit_id=unit.id,
+        detail={"submission": submission_id, "method": method},
     )
-    session.add(submission)
-    session.flush()
-    session.add(
-        AuditEvent(
-            actor=str(submission.uploaded_by),
-            action="submit",
-            unit_id=unit.id,
-            detail={"submission": submission.id, "method": method},
-        )
-    )
-    return Filing(submission, obligation)
+    return Filing(submission_id, facts.filename, facts.size, method, obligation)
 
 
 @dataclass(frozen=True)
 class Filing:
     """A submission just added, and the obligation it was filed to."""
 
-    submission: Submission
+    submission_id: int
+    filename: str
+    size: int
+    method: str
     obligation: OwnObligation
 
 
 def _filed(uow: UnitOfWork, campaign: Campaign, unit: Unit, filing: Filing) -> Filed:
     owed = tuple(still_owed(uow.session, campaign, unit))  # in the same transaction
     uow.commit()
-    submission = filing.submission
     return Filed(
-        submission.id,
+        filing.submission_id,
         filing.obligation.number,
         filing.obligation.title,
-        submission.filename,
-        submission.size,
-        submission.match_method,
+        filing.filename,
+        filing.size,
+        filing.method,
         unit.name,
         owed,
     )

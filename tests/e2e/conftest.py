@@ -199,7 +199,9 @@ async def start_bot(tmp_path: Path) -> AsyncIterator[BotFactory]:
     emulators: list[BotApiEmulator] = []
 
     async def start(database: Database, **settings: Any) -> Bot:
-        emu = BotApiEmulator(token=TOKEN, bot_username=BOT_USERNAME)
+        # TELEGRAM_LOCAL_MODE means a local Bot API server: the emulator plays one.
+        local = bool(settings.get("telegram_local_mode"))
+        emu = BotApiEmulator(token=TOKEN, bot_username=BOT_USERNAME, local_mode=local)
         await emu.start()
         emulators.append(emu)
         config = Settings(

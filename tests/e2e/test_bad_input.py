@@ -88,6 +88,22 @@ async def test_a_file_over_20_mb_is_refused_with_advice_and_never_downloaded(bot
     assert stored == []
 
 
+async def test_with_a_local_bot_api_server_a_file_over_20_mb_is_filed_from_its_disk(
+    seeded: Database, start_bot: BotFactory
+) -> None:
+    bot = await start_bot(seeded, telegram_local_mode=True)
+    await bot.add_coordinator()
+    police = await bot.add_contact("公安局")
+    big = b"PK\x03\x04" + b"\1" * (21 * 1024 * 1024)
+    reply = await bot.upload(police, police, "侵犯知识产权行政案件信息表.xlsx", big)
+    assert reply.plain_text.startswith("✅ 已登记到 指标4")
+    assert "21.0 MB" in reply.plain_text
+    [submission] = bot.submissions()
+    assert bot.stored_bytes(submission) == big
+    assert bot.emu.calls_to("getFile")
+    assert bot.emu.stats.downloads == 0  # the server's own copy on this disk was stored
+
+
 async def test_an_executable_is_refused(bot: Bot) -> None:
     police = await bot.add_contact("公安局")
     reply = await bot.upload(police, police, "案件信息表.exe", b"MZ\x90\x00" * 64)

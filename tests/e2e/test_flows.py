@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from bot.models import InboxUpdate
 from tests.e2e.conftest import REPLY_TIMEOUT, Bot, button_texts, text_of
 
 CASES_XLSX = b"PK\x03\x04 cases " + "行政案件".encode() * 64
@@ -351,6 +354,18 @@ async def test_a_photo_is_asked_about_and_filed_where_the_contact_says(bot: Bot)
     assert question.plain_text.startswith("✅ 已按您的选择登记到 指标5")
     [submission] = bot.submissions()
     assert bot.stored_bytes(submission) == photo
+
+
+async def test_a_stopped_bot_leaves_every_handled_update_marked_handled(bot: Bot) -> None:
+    # Marks are written in batches; stopping writes the last batch, so a restart replays none.
+    police = await bot.add_contact("公安局")
+    await bot.say(police, police, "/owe")
+    await bot.upload(police, police, "侵犯知识产权行政案件信息表.xlsx", b"PK\x03\x04 cases")
+    await bot.stop()
+    with bot.db.uow() as uow:
+        rows = uow.session.execute(select(InboxUpdate.update_id, InboxUpdate.handled_at)).all()
+    assert len(rows) >= 3  # /start, /owe, the file
+    assert [update_id for update_id, handled_at in rows if handled_at is None] == []
 
 
 async def test_a_restart_between_the_question_and_the_answer_loses_nothing(bot: Bot) -> None:
