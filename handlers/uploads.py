@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import mimetypes
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from bot.services.uploads import (
     receive_upload,
     reclassify,
     reclassify_choices,
+    store_content,
     withdraw,
 )
 from bot.storage import safe_filename
@@ -84,12 +86,14 @@ async def receive_file(update: Update, context: BotContext) -> None:
             texts.UPLOAD_FAILED_DOWNLOAD.format(filename=render.escape(filename))
         )
         return
+    # Disk work off the event loop; on disk before anything is recorded or acknowledged.
+    stored = await asyncio.to_thread(store_content, context.runtime.store, content)
     request = UploadRequest(
         actor=actor,
         filename=filename,
         caption=message.caption or "",
         mime_type=mime,
-        content=content,
+        stored=stored,
         telegram_file_id=file_id,
         telegram_file_unique_id=unique_id,
     )

@@ -15,7 +15,13 @@ from bot.services.access import Actor, NotAllowed
 from bot.services.export import build_package
 from bot.services.obligations import owed_items
 from bot.services.review import AlreadyReviewed, accept, return_submission, review_queue
-from bot.services.uploads import MatcherCache, NeedsChoice, UploadRequest, receive_upload
+from bot.services.uploads import (
+    MatcherCache,
+    NeedsChoice,
+    UploadRequest,
+    receive_upload,
+    store_content,
+)
 from bot.storage import FileStore
 from tests.conftest import DATA, SEED_NOW
 
@@ -31,7 +37,8 @@ def upload(
     data: bytes,
     actor: Actor = POLICE,
 ):
-    request = UploadRequest(actor=actor, filename=name, caption="", mime_type="", content=data)
+    stored = store_content(store, data)
+    request = UploadRequest(actor=actor, filename=name, caption="", mime_type="", stored=stored)
     with database.uow() as uow:
         return receive_upload(uow, store, MatcherCache(DATA / "glossary.toml"), request, SEED_NOW)
 

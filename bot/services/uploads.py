@@ -33,7 +33,7 @@ from bot.progress import OwedIndicator
 from bot.services.access import Actor, NotAllowed
 from bot.services.campaigns import find_campaign, find_unit
 from bot.services.obligations import still_owed
-from bot.storage import FileStore
+from bot.storage import FileStore, StoredFile
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ class UploadRequest:
     filename: str
     caption: str
     mime_type: str
-    content: bytes | Path  # the downloaded bytes, or a file holding them (local Bot API server)
+    stored: StoredFile  # see store_content: the bytes are on disk before anything is recorded
     telegram_file_id: str = ""
     telegram_file_unique_id: str = ""
     campaign_code: str | None = None
@@ -261,10 +261,19 @@ def match_upload(
 # --- receiving --------------------------------------------------------------------------------
 
 
+def store_content(store: FileStore, content: bytes | Path) -> StoredFile:
+    """Put received bytes (or a file holding them) in the store: the first step of an upload.
+
+    Only disk work (hashing, writing, two fsyncs; a copy of up to 2 GB from a local Bot API
+    server), no database: the bot runs it in a worker thread so other updates go on meanwhile.
+    """
+    return store.put_file(content) if isinstance(content, Path) else store.put_bytes(content)
+
+
 def receive_upload(
     uow: UnitOfWork, store: FileStore, matchers: MatcherCache, request: UploadRequest, now: datetime
 ) -> UploadOutcome:
-    """Store the file, then file it to an obligation or keep a pending choice."""
+    """File a stored upload to an obligation, or keep a pending choice."""
     actor = request.actor
     if actor.unit is None:
         raise NotAllowed(
@@ -275,9 +284,7 @@ def receive_upload(
     session = uow.session
     campaign = find_campaign(session, request.campaign_code)
     unit = find_unit(session, actor.unit)
-    # On disk before any row points at it.
-    content = request.content
-    stored = store.put_file(content) if isinstance(content, Path) else store.put_bytes(content)
+    stored = request.stored
     facts = FileFacts(
         request.filename,
         request.caption,
