@@ -11,12 +11,19 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 
-from bot.db import UnitOfWork
+from bot.db import UnitOfWork, run_prepared
 from bot.models import InboxUpdate
 
 MAX_ATTEMPTS = 3  # a poison update is given up after this many replays
+
+# Every fetched batch runs these: built once (see bot.db.run_prepared).
+_KNOWN_UPDATES = select(InboxUpdate.update_id).where(
+    InboxUpdate.bot_id == bindparam("bot_id"),
+    InboxUpdate.update_id.in_(bindparam("ids", expanding=True)),
+)
+_INSERT_UPDATE = insert(InboxUpdate)
 
 
 def record_updates(
@@ -27,24 +34,14 @@ def record_updates(
     if not payloads:
         return []
     ids = [int(p["update_id"]) for p in payloads]
-    query = select(InboxUpdate.update_id).where(
-        InboxUpdate.bot_id == bot_id, InboxUpdate.update_id.in_(ids)
-    )
-    known = set(uow.session.scalars(query))
+    known = set(run_prepared(uow.session, _KNOWN_UPDATES, bot_id=bot_id, ids=ids).scalars())
     new = [p for p in payloads if int(p["update_id"]) not in known]
     if new:
-        uow.session.execute(
-            insert(InboxUpdate),
-            [
-                {
-                    "bot_id": bot_id,
-                    "update_id": int(p["update_id"]),
-                    "payload": p,
-                    "received_at": now,
-                }
-                for p in new
-            ],
-        )
+        rows = [
+            {"bot_id": bot_id, "update_id": int(p["update_id"]), "payload": p, "received_at": now}
+            for p in new
+        ]
+        uow.session.connection().execute(_INSERT_UPDATE, rows)
     uow.commit()
     return [int(p["update_id"]) for p in new]
 

@@ -441,7 +441,7 @@ _OWN_OBLIGATIONS = (
     .order_by(Indicator.position)
 )
 _OPEN_PENDING_FOR_FILE = (
-    select(PendingUpload)
+    select(PendingUpload.id)
     .where(
         PendingUpload.campaign_id == bindparam("campaign_id"),
         PendingUpload.unit_id == bindparam("unit_id"),
@@ -495,7 +495,9 @@ def _open_pending_for(
     session: Session, campaign: Campaign, unit: Unit, sha256: str
 ) -> PendingUpload | None:
     keys = {"campaign_id": campaign.id, "unit_id": unit.id, "sha256": sha256}
-    return session.scalar(_OPEN_PENDING_FOR_FILE, keys)
+    # Almost always none: look for its id first, load the row only when there is one.
+    pending_id = run_prepared(session, _OPEN_PENDING_FOR_FILE, **keys).scalar()
+    return session.get(PendingUpload, pending_id) if pending_id is not None else None
 
 
 def _indicator(session: Session, campaign: Campaign, number: str) -> Indicator | None:
