@@ -55,7 +55,7 @@ from tests.e2e.workbooks import generated_workbook  # noqa: E402
 
 USERS = 200
 SATURATED_ROUNDS = 3  # updates per user in each trial of (a)
-TRIALS = 3
+TRIALS = 5
 OFFERED_RATE = 50.0  # updates/s in (b)
 OFFERED_SECONDS = 8.0
 SEED_WORKBOOK = ROOT / "data" / "campaigns" / "yongning-ip-2023.xlsx"
