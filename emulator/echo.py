@@ -13,6 +13,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import BaseRequest
 
 
 async def echo_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -28,8 +29,12 @@ def build_echo_application(
     *,
     rate_limited: bool = True,
     concurrent_updates: bool | int = True,
+    requests: tuple[BaseRequest, BaseRequest] | None = None,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
-    """An Application that echoes every text message, pointed at the given Bot API."""
+    """An Application that echoes every text message, pointed at the given Bot API.
+
+    `requests`: (request, get_updates_request) instead of PTB's default httpx backend.
+    """
     builder = (
         ApplicationBuilder()
         .token(token)
@@ -37,6 +42,8 @@ def build_echo_application(
         .base_file_url(base_file_url)
         .concurrent_updates(concurrent_updates)
     )
+    if requests is not None:
+        builder = builder.request(requests[0]).get_updates_request(requests[1])
     if rate_limited:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     app = builder.build()

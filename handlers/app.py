@@ -26,7 +26,6 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram.request import HTTPXRequest
 
 from bot import texts
 from bot.config import Settings
@@ -48,6 +47,7 @@ from handlers import (
 from handlers.context import RUNTIME_KEY, BotContext, Runtime
 from handlers.context import runtime as runtime_of
 from handlers.inbox import InboxBot
+from handlers.transport import AiohttpRequest
 
 log = logging.getLogger(__name__)
 
@@ -112,9 +112,10 @@ def build_application(
         local_mode=settings.telegram_local_mode,
         defaults=Defaults(parse_mode=ParseMode.HTML),
         rate_limiter=RetryingRateLimiter(max_retries=5) if rate_limited else None,
-        # PTB's builder defaults: a large pool for requests, one connection for long polling.
-        request=HTTPXRequest(connection_pool_size=256),
-        get_updates_request=HTTPXRequest(connection_pool_size=1),
+        # PTB's builder defaults: a large pool for requests, one connection for long polling;
+        # over aiohttp rather than httpx (handlers/transport.py says why).
+        request=AiohttpRequest(connection_pool_size=256),
+        get_updates_request=AiohttpRequest(connection_pool_size=1),
         runtime=runtime,
     )
     application = (
