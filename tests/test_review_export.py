@@ -32,7 +32,6 @@ POLICE = Actor(2, 2, "private", False, True, "公安局", "联络员")
 def upload(
     database: Database,
     store: FileStore,
-    tmp_path: Path,
     name: str,
     data: bytes,
     actor: Actor = POLICE,
@@ -48,10 +47,8 @@ def store(tmp_path: Path) -> FileStore:
     return FileStore(tmp_path / "files")
 
 
-def test_a_filed_upload_waits_in_the_review_queue(
-    seeded: Database, store: FileStore, tmp_path: Path
-) -> None:
-    filed = upload(seeded, store, tmp_path, "侵犯知识产权行政案件信息表.xlsx", b"x" * 10)
+def test_a_filed_upload_waits_in_the_review_queue(seeded: Database, store: FileStore) -> None:
+    filed = upload(seeded, store, "侵犯知识产权行政案件信息表.xlsx", b"x" * 10)
     with seeded.uow() as uow:
         queue = review_queue(uow, COORDINATOR)
     assert queue.total == 1
@@ -63,10 +60,8 @@ def test_only_coordinators_review(seeded: Database) -> None:
         review_queue(uow, POLICE)
 
 
-def test_accepting_marks_the_obligation_accepted(
-    seeded: Database, store: FileStore, tmp_path: Path
-) -> None:
-    filed = upload(seeded, store, tmp_path, "侵犯知识产权行政案件信息表.xlsx", b"x" * 10)
+def test_accepting_marks_the_obligation_accepted(seeded: Database, store: FileStore) -> None:
+    filed = upload(seeded, store, "侵犯知识产权行政案件信息表.xlsx", b"x" * 10)
     with seeded.uow() as uow:
         accept(uow, filed.submission_id, COORDINATOR, SEED_NOW)
     with seeded.uow() as uow:
@@ -77,7 +72,7 @@ def test_accepting_marks_the_obligation_accepted(
 
 
 def test_returning_makes_it_owed_again_and_names_the_units_group(
-    seeded: Database, store: FileStore, tmp_path: Path
+    seeded: Database, store: FileStore
 ) -> None:
     with seeded.uow() as uow:
         police = uow.session.scalar(select(Unit).where(Unit.name == "公安局"))
@@ -85,7 +80,7 @@ def test_returning_makes_it_owed_again_and_names_the_units_group(
         uow.session.add(Chat(telegram_chat_id=-100, kind="unit", unit_id=police.id))
         uow.session.add(Contact(telegram_user_id=2, unit_id=police.id))
         uow.commit()
-    filed = upload(seeded, store, tmp_path, "侵犯知识产权行政案件信息表.xlsx", b"x" * 10)
+    filed = upload(seeded, store, "侵犯知识产权行政案件信息表.xlsx", b"x" * 10)
     with seeded.uow() as uow:
         returned = return_submission(
             uow, filed.submission_id, COORDINATOR, "缺少盖章", SEED_NOW + timedelta(hours=1)
@@ -97,8 +92,8 @@ def test_returning_makes_it_owed_again_and_names_the_units_group(
     assert item.submissions[-1].review_comment == "缺少盖章"
 
 
-def test_an_empty_reason_is_refused(seeded: Database, store: FileStore, tmp_path: Path) -> None:
-    filed = upload(seeded, store, tmp_path, "侵犯知识产权行政案件信息表.xlsx", b"x" * 10)
+def test_an_empty_reason_is_refused(seeded: Database, store: FileStore) -> None:
+    filed = upload(seeded, store, "侵犯知识产权行政案件信息表.xlsx", b"x" * 10)
     with seeded.uow() as uow, pytest.raises(NotAllowed):
         return_submission(uow, filed.submission_id, COORDINATOR, "  ", SEED_NOW)
 
@@ -106,8 +101,8 @@ def test_an_empty_reason_is_refused(seeded: Database, store: FileStore, tmp_path
 def test_export_zips_the_summary_and_files_by_group_indicator_and_unit(
     seeded: Database, store: FileStore, tmp_path: Path
 ) -> None:
-    upload(seeded, store, tmp_path, "侵犯知识产权行政案件信息表.xlsx", b"police-4")
-    upload(seeded, store, tmp_path, "两法衔接案件移送情况.xlsx", b"police-7")
+    upload(seeded, store, "侵犯知识产权行政案件信息表.xlsx", b"police-4")
+    upload(seeded, store, "两法衔接案件移送情况.xlsx", b"police-7")
     with seeded.uow() as uow:
         result = build_package(uow, store, tmp_path / "out", SEED_NOW)
     assert result.files == 2
@@ -123,8 +118,8 @@ def test_export_zips_the_summary_and_files_by_group_indicator_and_unit(
 def test_export_splits_into_parts_under_the_upload_limit(
     seeded: Database, store: FileStore, tmp_path: Path
 ) -> None:
-    upload(seeded, store, tmp_path, "侵犯知识产权行政案件信息表.xlsx", b"a" * 6000)
-    upload(seeded, store, tmp_path, "两法衔接案件移送情况.xlsx", b"b" * 6000)
+    upload(seeded, store, "侵犯知识产权行政案件信息表.xlsx", b"a" * 6000)
+    upload(seeded, store, "两法衔接案件移送情况.xlsx", b"b" * 6000)
     with seeded.uow() as uow:
         result = build_package(uow, store, tmp_path / "out", SEED_NOW, part_limit=15000)
     assert len(result.parts) == 2
@@ -137,10 +132,10 @@ def test_export_of_nothing_makes_no_zip(seeded: Database, store: FileStore, tmp_
 
 
 def test_the_same_unsure_file_twice_reuses_the_open_question(
-    seeded: Database, store: FileStore, tmp_path: Path
+    seeded: Database, store: FileStore
 ) -> None:
-    first = upload(seeded, store, tmp_path, "微信图片_20231016.jpg", b"photo")
-    again = upload(seeded, store, tmp_path, "微信图片_20231016.jpg", b"photo")
+    first = upload(seeded, store, "微信图片_20231016.jpg", b"photo")
+    again = upload(seeded, store, "微信图片_20231016.jpg", b"photo")
     assert isinstance(first, NeedsChoice)
     assert isinstance(again, NeedsChoice)
     assert again.pending_id == first.pending_id
