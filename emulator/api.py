@@ -6,12 +6,16 @@ Each method takes the decoded request parameters and returns the `result` object
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import aiohttp
 
 from emulator.errors import ApiError, bad_request, forbidden
 from emulator.html_text import to_plain
@@ -36,6 +40,8 @@ CONFLICT_OTHER_POLL = ApiError(
     "Conflict: terminated by other getUpdates request; "
     "make sure that only one bot instance is running",
 )
+WEBHOOK_RETRY_SECONDS = 0.5  # after a refused or failed delivery (Telegram backs off longer)
+
 CONFLICT_WEBHOOK = ApiError(
     409,
     "Conflict: can't use getUpdates method while webhook is active; "
@@ -78,6 +84,7 @@ class BotApi:
         self.menu_buttons: dict[int | None, JSON] = {}
         self.closing = False
         self._poll_generation = 0
+        self._delivery: asyncio.Task[None] | None = None
         self.methods: dict[str, Method] = {
             name.lower(): getattr(self, f"_{_snake(name)}")
             for name in (
@@ -156,18 +163,71 @@ class BotApi:
     async def _set_webhook(self, params: JSON) -> bool:
         if params.get("drop_pending_updates"):
             self.world.drop_pending_updates()
+        allowed = params.get("allowed_updates")
+        if isinstance(allowed, str):  # form-encoded: a JSON array in a string
+            allowed = json.loads(allowed)
+        if allowed is not None:
+            self.world.allowed_updates = frozenset(allowed) or DEFAULT_ALLOWED_UPDATES
         self.webhook = {
             "url": params.get("url", ""),
-            "allowed_updates": params.get("allowed_updates"),
+            "secret_token": params.get("secret_token", ""),
+            "allowed_updates": allowed,
             "max_connections": params.get("max_connections", 40),
         }
+        self._stop_delivery()
+        if self.webhook["url"]:
+            self._delivery = asyncio.create_task(self._deliver(dict(self.webhook)))
         return True
 
     async def _delete_webhook(self, params: JSON) -> bool:
         if params.get("drop_pending_updates"):
             self.world.drop_pending_updates()
         self.webhook = {}
+        self._stop_delivery()
         return True
+
+    async def stop_webhook_delivery(self) -> None:
+        """At shutdown: end the delivery task, if any."""
+        task, self._delivery = self._delivery, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    def _stop_delivery(self) -> None:
+        if self._delivery is not None:
+            self._delivery.cancel()
+            self._delivery = None
+
+    async def _deliver(self, webhook: JSON) -> None:
+        """POST each update to the webhook, oldest first, as Telegram does; retry until 2xx."""
+        headers = {"Content-Type": "application/json"}
+        if webhook["secret_token"]:
+            headers["X-Telegram-Bot-Api-Secret-Token"] = webhook["secret_token"]
+        async with aiohttp.ClientSession() as session:
+            while not self.closing:
+                await self.world.wait_for(
+                    lambda: self.world.pending_updates() or self.closing,
+                    timeout=3600,
+                    description="an update for the webhook",
+                )
+                if self.closing:
+                    return
+                [update] = self.world.peek_updates(1)
+                try:
+                    async with session.post(
+                        webhook["url"], data=json.dumps(update), headers=headers
+                    ) as response:
+                        delivered = response.status < 300
+                        self.webhook["last_error"] = "" if delivered else str(response.status)
+                except aiohttp.ClientError as error:
+                    delivered = False
+                    self.webhook["last_error"] = str(error)
+                if delivered:
+                    self.world.confirm(update["update_id"] + 1)
+                    self.world.stats.updates_delivered += 1
+                else:
+                    await asyncio.sleep(WEBHOOK_RETRY_SECONDS)
 
     async def _get_webhook_info(self, params: JSON) -> JSON:
         info: JSON = {

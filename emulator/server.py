@@ -154,6 +154,7 @@ class BotApiEmulator(World):
         self.api.closing = True
         self._stopped.set()
         self.changed()
+        await self.api.stop_webhook_delivery()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

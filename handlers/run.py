@@ -7,6 +7,7 @@ import logging
 import os
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from telegram import Update
 
@@ -35,7 +36,8 @@ def run_bot(settings: Settings, now: datetime | None = None) -> int:
         application.run_webhook(
             listen=settings.webhook_listen,
             port=settings.webhook_port,
-            url_path=settings.telegram_bot_token.split(":")[0],
+            # Telegram posts to WEBHOOK_URL; a reverse proxy forwards it here, path unchanged.
+            url_path=urlsplit(settings.webhook_url).path.strip("/"),
             webhook_url=settings.webhook_url,
             secret_token=settings.webhook_secret or None,
             allowed_updates=Update.ALL_TYPES,

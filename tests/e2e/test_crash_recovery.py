@@ -1,4 +1,5 @@
-"""A real bot process (`python -m bot run`) killed with SIGKILL, restarted, against the emulator.
+"""A real bot process (`python -m bot run`) against the emulator: killed with SIGKILL and
+restarted; and serving a webhook.
 
 The emulator runs in the test process; the bot runs as a subprocess on an SQLite file, with
 real time. Faults held by the emulator (a request that never gets its answer) put the process
@@ -11,6 +12,7 @@ import asyncio
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 from asyncio.subprocess import Process
@@ -20,6 +22,7 @@ from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+import aiohttp
 import pytest
 from sqlalchemy import select
 
@@ -67,9 +70,11 @@ class BotProcesses:
         self.running: list[Process] = []
         self.logs: list[Path] = []
 
-    async def start(self) -> Process:
-        """Start `python -m bot run` and wait until it polls the emulator."""
+    async def start(self, **env: str) -> Process:
+        """Start `python -m bot run` (more settings in `env`) and wait until it polls the
+        emulator, or, with WEBHOOK_URL, until it has set its webhook."""
         polls = len(self.emu.calls_to("getUpdates"))
+        webhooks = len(self.emu.calls_to("setWebhook"))
         log = self.folder / f"bot-{len(self.logs) + 1}.log"
         self.logs.append(log)
         with log.open("wb") as output:
@@ -79,12 +84,15 @@ class BotProcesses:
                 "bot",
                 "run",
                 cwd=self.folder,  # no .env here: the environment above is the whole config
-                env=self.env,
+                env={**self.env, **env},
                 stdout=output,
                 stderr=subprocess.STDOUT,
             )
         self.running.append(process)
-        await self.until(lambda: len(self.emu.calls_to("getUpdates")) > polls, "the first poll")
+        if "WEBHOOK_URL" in env:
+            await self.until(lambda: len(self.emu.calls_to("setWebhook")) > webhooks, "setWebhook")
+        else:
+            await self.until(lambda: len(self.emu.calls_to("getUpdates")) > polls, "the first poll")
         return process
 
     async def kill(self, process: Process) -> None:
@@ -314,3 +322,51 @@ async def test_an_upload_fetched_but_not_handled_when_killed_is_replayed_once_an
     assert bots.log_count("was already handled; skipped") == 1
     with database.uow() as uow:
         assert len(list(uow.session.scalars(select(Submission)))) == 1
+
+
+async def test_in_webhook_mode_telegram_posts_updates_with_the_secret_and_the_bot_answers(
+    emu: BotApiEmulator, database: Database, bots: BotProcesses
+) -> None:
+    officer = emu.add_user("李警官")
+    with database.uow() as uow:
+        set_rules(uow, ["-1d"])  # no reminders here
+        unit = uow.session.scalar(select(Unit).where(Unit.name == "公安局"))
+        assert unit is not None
+        uow.session.add(
+            Contact(telegram_user_id=officer.id, unit_id=unit.id, display_name="李警官")
+        )
+        uow.commit()
+    with socket.socket() as probe:  # a free port for the bot's webhook server
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    hook = f"http://127.0.0.1:{port}/telegram/yingjian"
+    await bots.start(
+        WEBHOOK_URL=hook,
+        WEBHOOK_LISTEN="127.0.0.1",
+        WEBHOOK_PORT=str(port),
+        WEBHOOK_SECRET="s3cret-Token_1",
+    )
+    assert emu.api.webhook["url"] == hook
+    assert emu.api.webhook["secret_token"] == "s3cret-Token_1"
+
+    emu.send_text(officer, officer, "还差什么")
+    [owed] = await emu.wait_for_messages(officer, timeout=WAIT)
+    assert "还需报送 3 项" in owed.shown_text
+    emu.send_document(officer, officer, "侵犯知识产权行政案件信息表.xlsx", CASES_XLSX)
+    [receipt] = await emu.wait_for_messages(officer, timeout=WAIT)
+    assert receipt.shown_text.startswith("✅ 已登记到 指标4")
+    assert emu.calls_to("getUpdates") == []
+
+    # Anyone else posting to the webhook without the secret is turned away.
+    forged = {
+        "update_id": 999,
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "text": "/owe",
+            "chat": {"id": officer.id, "type": "private"},
+        },
+    }
+    async with aiohttp.ClientSession() as session, session.post(hook, json=forged) as response:
+        assert response.status == 403
+    assert len(emu.messages_in(officer)) == 2
