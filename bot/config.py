@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     telegram_base_file_url: str = "https://api.telegram.org/file/bot"
     # A self-hosted Bot API server (--local) lifts getFile's 20 MB limit.
     telegram_local_mode: bool = False
+    # An HTTP(S) proxy for every Bot API call and download, where Telegram is not reachable
+    # directly (e.g. http://127.0.0.1:7890); empty: direct.
+    telegram_proxy: str = ""
     bot_username: str = ""
     webhook_url: str = ""
     webhook_secret: str = ""

@@ -114,8 +114,8 @@ def build_application(
         rate_limiter=RetryingRateLimiter(max_retries=5) if rate_limited else None,
         # PTB's builder defaults: a large pool for requests, one connection for long polling;
         # over aiohttp rather than httpx (handlers/transport.py says why).
-        request=AiohttpRequest(connection_pool_size=256),
-        get_updates_request=AiohttpRequest(connection_pool_size=1),
+        request=AiohttpRequest(connection_pool_size=256, proxy=settings.telegram_proxy),
+        get_updates_request=AiohttpRequest(connection_pool_size=1, proxy=settings.telegram_proxy),
         runtime=runtime,
     )
     application = (

@@ -28,10 +28,12 @@ POOL_TIMEOUT = 1.0
 
 
 class AiohttpRequest(BaseRequest):
-    """A BaseRequest on one aiohttp ClientSession with up to `connection_pool_size` sockets."""
+    """A BaseRequest on one aiohttp ClientSession with up to `connection_pool_size` sockets,
+    optionally through an HTTP(S) proxy."""
 
-    def __init__(self, connection_pool_size: int = 256) -> None:
+    def __init__(self, connection_pool_size: int = 256, proxy: str | None = None) -> None:
         self._pool_size = connection_pool_size
+        self._proxy = proxy or None  # an HTTP(S) proxy URL, e.g. http://127.0.0.1:7890
         self._session: aiohttp.ClientSession | None = None
 
     @property
@@ -73,7 +75,7 @@ class AiohttpRequest(BaseRequest):
         )
         try:
             async with self._session.request(
-                method, url, data=_body(request_data), timeout=timeout
+                method, url, data=_body(request_data), timeout=timeout, proxy=self._proxy
             ) as response:
                 return response.status, await response.read()
         except TimeoutError as error:  # aiohttp's own timeouts are TimeoutErrors too

@@ -11,6 +11,7 @@ from telegram.error import NetworkError, RetryAfter, TimedOut
 
 from emulator import BotApiEmulator
 from handlers.transport import AiohttpRequest
+from tests.forward_proxy import forward_proxy
 
 
 @pytest.fixture
@@ -72,3 +73,25 @@ async def test_nobody_listening_is_a_network_error() -> None:
         assert not isinstance(error.value, TimedOut)
     finally:
         await request.shutdown()
+
+
+async def test_with_a_proxy_every_call_and_download_goes_through_it(emu: BotApiEmulator) -> None:
+    user = emu.add_user("联络员")
+    emu.private_chat(user).started = True
+    message = emu.send_document(user, user, "案件信息表.xlsx", b"PK\x03\x04 cases")
+    assert message.document is not None
+    async with (
+        forward_proxy() as proxy,
+        Bot(
+            emu.token,
+            base_url=emu.base_url,
+            base_file_url=emu.base_file_url,
+            request=AiohttpRequest(proxy=proxy.url),
+        ) as bot,
+    ):
+        await bot.send_message(user.id, "你好")
+        file = await bot.get_file(message.document.file_id)
+        assert bytes(await file.download_as_bytearray()) == b"PK\x03\x04 cases"
+    assert [url.rsplit("/", 1)[-1] for url in proxy.relayed[-3:-1]] == ["sendMessage", "getFile"]
+    assert proxy.relayed[-1].startswith(f"{emu.base_file_url}{emu.token}/")
+    assert emu.last_message(user).shown_text == "你好"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.db import Database
 from bot.models import InboxUpdate
-from tests.e2e.conftest import REPLY_TIMEOUT, Bot, button_texts, text_of
+from tests.e2e.conftest import REPLY_TIMEOUT, Bot, BotFactory, button_texts, text_of
+from tests.forward_proxy import forward_proxy
 
 CASES_XLSX = b"PK\x03\x04 cases " + "行政案件".encode() * 64
 OPINION_XLSX = b"PK\x03\x04 opinion " + "舆情".encode() * 64
@@ -512,3 +514,21 @@ async def test_an_accept_pressed_while_the_bot_was_down_takes_effect_when_it_is_
         lambda: item.plain_text.startswith("✅ 已通过"), timeout=REPLY_TIMEOUT, description="accept"
     )
     assert await bot.silence(coordinator) == []  # no "something went wrong"
+
+
+async def test_behind_a_proxy_the_bot_answers_and_files_uploads(
+    seeded: Database, start_bot: BotFactory
+) -> None:
+    async with forward_proxy() as proxy:
+        bot = await start_bot(seeded, telegram_proxy=proxy.url)
+        await bot.add_coordinator()
+        police = await bot.add_contact("公安局")
+        [owed] = await bot.say(police, police, "还差什么")
+        assert "还需报送 3 项" in owed.plain_text
+        receipt = await bot.upload(
+            police, police, "侵犯知识产权行政案件信息表.xlsx", b"PK\x03\x04 x"
+        )
+        assert receipt.plain_text.startswith("✅ 已登记到 指标4")
+        await bot.stop()
+    relayed = {url.rsplit("/", 1)[-1] for url in proxy.relayed}
+    assert {"getUpdates", "sendMessage", "getFile"} <= relayed
