@@ -27,7 +27,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -144,9 +144,28 @@ async def offered(
     return p50, p95, len(ordered)
 
 
-def build_bot(settings: Settings, runtime: Runtime) -> Application:  # type: ignore[type-arg]
+def runtime_for(emu: BotApiEmulator, db: Database, storage: Path, **settings: Any) -> Runtime:
+    """Our bot's runtime against the emulator, on `db`, with the benchmark's fixed clock."""
+    config = Settings(
+        telegram_bot_token=emu.token,
+        telegram_base_url=emu.base_url,
+        telegram_base_file_url=emu.base_file_url,
+        storage_dir=storage,
+        database_url=str(db.engine.url),
+        **settings,
+    )
+    return Runtime(
+        settings=config,
+        db=db,
+        store=FileStore(config.storage_dir),
+        matchers=MatcherCache(config.glossary_file),
+        clock=lambda: NOW,
+    )
+
+
+def build_bot(runtime: Runtime) -> Application:  # type: ignore[type-arg]
     """build_application's bot without the rate limiter (see the module docstring)."""
-    return build_application(settings, runtime, rate_limited=False)
+    return build_application(runtime.settings, runtime, rate_limited=False)
 
 
 @dataclass
@@ -200,21 +219,12 @@ async def main() -> None:
     for user in users:
         emu.private_chat(user).started = True
 
-    settings = Settings(
-        telegram_bot_token=emu.token,
-        telegram_base_url=emu.base_url,
-        telegram_base_file_url=emu.base_file_url,
-        storage_dir=folder / "files",
-        database_url=str(db.engine.url),
-        # BENCH_CONCURRENCY tries other CONCURRENT_UPDATES values (16 is the default).
+    # BENCH_CONCURRENCY tries other CONCURRENT_UPDATES values (16 is the default).
+    runtime = runtime_for(
+        emu,
+        db,
+        folder / "files",
         concurrent_updates=int(os.environ.get("BENCH_CONCURRENCY", "16")),
-    )
-    runtime = Runtime(
-        settings=settings,
-        db=db,
-        store=FileStore(settings.storage_dir),
-        matchers=MatcherCache(settings.glossary_file),
-        clock=lambda: NOW,
     )
     uploads_sent = itertools.count()
 
@@ -248,7 +258,7 @@ async def main() -> None:
         # Each run starts from no submissions: /owe lists every file a unit sent, and after
         # a few trials of uploads it would list hundreds.
         forget_submissions(db)
-        stop = await start_application(build_bot(settings, runtime))
+        stop = await start_application(build_bot(runtime))
         await saturated(replies, users[:20], ask_owe, 1)  # warm-up: caches, matcher
         await saturated(replies, users[:20], upload, 1)
         try:
@@ -353,21 +363,7 @@ async def summary_rows(folder: Path) -> list[Row]:
     coordinator = emu.add_user("协调员")
     with db.uow() as uow:
         ensure_coordinator(uow, user_id=coordinator.id, display_name="协调员")
-    settings = Settings(
-        telegram_bot_token=emu.token,
-        telegram_base_url=emu.base_url,
-        telegram_base_file_url=emu.base_file_url,
-        storage_dir=folder / "files-big",
-        database_url=str(db.engine.url),
-    )
-    runtime = Runtime(
-        settings=settings,
-        db=db,
-        store=FileStore(settings.storage_dir),
-        matchers=MatcherCache(settings.glossary_file),
-        clock=lambda: NOW,
-    )
-    stop = await start_application(build_bot(settings, runtime))
+    stop = await start_application(build_bot(runtime_for(emu, db, folder / "files-big")))
     start = time.perf_counter()
     emu.send_text(coordinator, coordinator, "/summary")
     messages = await emu.wait_for(

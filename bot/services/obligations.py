@@ -252,8 +252,15 @@ def unit_states(
             now=now,
             zone=zone,
         )
-        for row in run_prepared(session, _UNIT_OBLIGATIONS, **keys)
+        for row in unit_obligation_rows(session, campaign, unit)
     ]
+
+
+def unit_obligation_rows(session: Session, campaign: Campaign, unit: Unit) -> list[Row[Any]]:
+    """One unit's live obligations as rows (id, number, title, material, template_hint,
+    deadline, group_number), in table order."""
+    keys = {"campaign_id": campaign.id, "unit_id": unit.id}
+    return list(run_prepared(session, _UNIT_OBLIGATIONS, **keys))
 
 
 def owe_report(session: Session, campaign: Campaign, unit: Unit, now: datetime) -> OweReport:

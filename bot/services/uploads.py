@@ -32,7 +32,7 @@ from bot.peek import peek_text
 from bot.progress import OwedIndicator
 from bot.services.access import Actor, NotAllowed
 from bot.services.campaigns import find_campaign, find_unit
-from bot.services.obligations import still_owed
+from bot.services.obligations import still_owed, unit_obligation_rows
 from bot.storage import FileStore, StoredFile
 
 log = logging.getLogger(__name__)
@@ -429,17 +429,6 @@ def reclassify(
 
 
 # Statements of the upload path, built once (see bot.db.run_prepared): every upload runs them.
-_OWN_OBLIGATIONS = (
-    select(Obligation.id, Indicator.number, Indicator.title)
-    .join(Indicator, Obligation.indicator_id == Indicator.id)
-    .where(
-        Indicator.campaign_id == bindparam("campaign_id"),
-        Indicator.archived.is_(False),
-        Obligation.archived.is_(False),
-        Obligation.unit_id == bindparam("unit_id"),
-    )
-    .order_by(Indicator.position)
-)
 _OPEN_PENDING_FOR_FILE = (
     select(PendingUpload.id)
     .where(
@@ -487,7 +476,7 @@ class OwnObligation:
 
 
 def _own_obligations(session: Session, campaign: Campaign, unit: Unit) -> dict[str, OwnObligation]:
-    rows = run_prepared(session, _OWN_OBLIGATIONS, campaign_id=campaign.id, unit_id=unit.id)
+    rows = unit_obligation_rows(session, campaign, unit)
     return {row.number: OwnObligation(row.id, row.number, row.title) for row in rows}
 
 
