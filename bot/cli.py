@@ -39,7 +39,7 @@ from bot.services.onboarding import create_invite
 from bot.services.summary import summary
 from bot.services.uploads import MatcherCache, match_upload
 from bot.storage import FileStore
-from bot.wording import owe_text, summary_lines
+from bot.wording.owe import owe_text, summary_lines
 from bot.workbooks import summary_workbook
 
 log = logging.getLogger(__name__)

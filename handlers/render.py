@@ -8,7 +8,7 @@ from datetime import datetime
 from bot import texts
 from bot.progress import OweReport, Summary
 from bot.services.uploads import Duplicate, Filed
-from bot.wording import owe_text, summary_lines
+from bot.wording.owe import owe_text, summary_lines
 
 MAX_MESSAGE = 4096
 

@@ -10,7 +10,7 @@ from bot.db import Database
 from bot.models import Indicator, Obligation, Submission, Unit
 from bot.services.campaigns import find_campaign
 from bot.services.obligations import owed_items, still_owed
-from bot.wording import owe_text
+from bot.wording.owe import owe_text
 from tests.conftest import SEED_NOW
 
 

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from bot.db import Database
 from bot.services.summary import summary
-from bot.wording import summary_lines
+from bot.wording.owe import summary_lines
 from bot.workbooks import summary_workbook
 from tests.conftest import SEED_NOW
 from tests.test_obligations import add_submission

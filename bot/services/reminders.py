@@ -53,7 +53,7 @@ from bot.schedule import (
 from bot.services.access import Actor, require_coordinator
 from bot.services.campaigns import find_campaign, find_unit
 from bot.services.obligations import load_obligations, obligation_state, owe_report
-from bot.wording import owed_item_lines
+from bot.wording.owe import owed_item_lines
 
 log = logging.getLogger(__name__)
 

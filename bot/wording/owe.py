@@ -1,24 +1,15 @@
-"""Result objects → Chinese text from the catalog, for the CLI (plain) and the bot (HTML).
-
-`escape` is applied to every value that came from users or data, so the bot passes
-html.escape and the CLI passes nothing.
-"""
+"""What a unit owes and the campaign's progress, as text."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.progress import ObligationState, OweReport, Summary
 from bot.schedule import describe_time_left
-
-Escape = Callable[[str], str]
-
-
-def _plain(text: str) -> str:
-    return text
+from bot.wording import Escape
+from bot.wording import plain as _plain
 
 
 def deadline_line(deadline: datetime, now: datetime, zone: ZoneInfo) -> str:
