@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import CursorResult, Engine, Executable, create_engine, event
 from sqlalchemy.engine import make_url
@@ -15,6 +16,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import PROJECT_ROOT
 
 log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+T = TypeVar("T")
+Service = Callable[Concatenate["UnitOfWork", P], T]
+
+
+def read_only(service: Callable[P, T]) -> Callable[P, T]:
+    """Mark a use case that only reads: `Database.run` lets it run beside the writers."""
+    service.read_only = True  # type: ignore[attr-defined]
+    return service
 
 
 def make_engine(url: str) -> Engine:
@@ -72,6 +83,18 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Use cases that write run one at a time in a process. While every service call ran
+        # on the event loop this was implied, and the services' check-then-act steps (a
+        # duplicate check before the insert, the next version number) rely on it; now that
+        # they run in worker threads the lock keeps that promise. Readers (owe, summary,
+        # export) run beside them: SQLite's WAL and PostgreSQL's MVCC give them a snapshot.
+        self._writer = threading.Lock()
+
+    def run(self, service: Service[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run one use case in its own unit of work (it commits what it means to keep)."""
+        guard = nullcontext() if getattr(service, "read_only", False) else self._writer
+        with guard, self.uow() as uow:
+            return service(uow, *args, **kwargs)
 
     @contextmanager
     def uow(self) -> Iterator[UnitOfWork]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from telegram import (
@@ -135,7 +136,13 @@ def build_application(
 
 
 async def post_init(application: Application) -> None:  # type: ignore[type-arg]
-    """Command menus for private chats and groups; replay updates a crash left unhandled."""
+    """Worker threads for use cases; command menus; replay updates a crash left unhandled."""
+    # Every use case runs in a worker thread (BotContext.call): enough of them that each
+    # update being handled at once has one, plus a few for file storage and reminders.
+    workers = runtime_of(application).settings.concurrent_updates + 8
+    asyncio.get_running_loop().set_default_executor(
+        ThreadPoolExecutor(max_workers=workers, thread_name_prefix="use-case")
+    )
     await application.bot.set_my_commands(
         [BotCommand(c, d) for c, d in texts.COMMAND_DESCRIPTIONS_PRIVATE],
         scope=BotCommandScopeAllPrivateChats(),

@@ -7,12 +7,18 @@ import logging
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
+from bot import texts
+from bot.refusals import Refusal
 from bot.services.access import Actor
 from bot.services.onboarding import who_is
 from handlers import keyboards
 from handlers.context import BotContext
 
 log = logging.getLogger(__name__)
+
+
+class StaleButton(Refusal):
+    """A button whose data this bot does not recognise (forged, or from an old version)."""
 
 
 def actor_of(update: Update, context: BotContext) -> Actor:
@@ -45,6 +51,17 @@ async def answer_query(query: CallbackQuery) -> None:
         await query.answer()
     except BadRequest as error:
         log.info("callback query %s not answered: %s", query.id, error)
+
+
+async def button_of(update: Update) -> keyboards.Callback:
+    """A button press: answered (stops the spinner) and decoded; forged data is refused."""
+    query = update.callback_query
+    assert query is not None  # noqa: S101 - CallbackQueryHandler guarantees it
+    await answer_query(query)
+    callback = keyboards.decode(query.data)
+    if callback is None:
+        raise StaleButton(texts.UPLOAD_CHOICE_GONE)
+    return callback
 
 
 async def pressed(update: Update, context: BotContext) -> tuple[keyboards.Callback | None, Actor]:

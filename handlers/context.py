@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Concatenate, ParamSpec, TypeVar
 
+from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
-from bot.db import Database
+from bot.db import Database, Service, UnitOfWork
+from bot.services.access import Actor, Identity, as_actor
 from bot.services.uploads import MatcherCache
 from bot.storage import FileStore
 
 RUNTIME_KEY = "runtime"
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 def _utcnow() -> datetime:
@@ -49,6 +56,37 @@ class BotContext(CallbackContext[ExtBot[None], dict, dict, dict]):  # type: igno
 
     def now(self) -> datetime:
         return self.runtime.clock()
+
+    async def call(self, service: Service[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run a use case in a worker thread, in its own unit of work, and return its result.
+
+        The transaction is closed before this returns, so no reply is ever awaited inside
+        one; a `Refusal` propagates to the application's error path, which answers it.
+        """
+        return await asyncio.to_thread(self.db.run, service, *args, **kwargs)
+
+    async def act(
+        self,
+        update: Update,
+        service: Callable[Concatenate[UnitOfWork, Actor, P], T],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """`call`, for the update's sender: the service receives their `Actor` and decides
+        what they may do (handlers hold no permission rules)."""
+        return await self.call(as_actor(identity_of(update), service), *args, **kwargs)
+
+    async def compute(self, work: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run slow work that needs no database (a workbook, a zip) off the event loop."""
+        return await asyncio.to_thread(work, *args, **kwargs)
+
+
+def identity_of(update: Update) -> Identity:
+    """Who sent the update, in which chat."""
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None  # noqa: S101 - filters guarantee both
+    return Identity(user.id, chat.id, chat.type == "private", user.full_name)
 
 
 def runtime(application: Application) -> Runtime:  # type: ignore[type-arg]

@@ -7,6 +7,8 @@ import logging
 from telegram import Update
 
 from bot import texts
+from bot.refusals import Refusal
+from bot.wording import html_escape
 from handlers import render
 from handlers.context import BotContext
 
@@ -14,7 +16,12 @@ log = logging.getLogger(__name__)
 
 
 async def report_error(update: object, context: BotContext) -> None:
-    """Log the traceback and tell the user, in Chinese, that something went wrong."""
+    """Answer a refusal with its sentence; otherwise log the traceback and say, in Chinese,
+    that something went wrong."""
+    if isinstance(context.error, Refusal):
+        if isinstance(update, Update) and update.effective_message is not None:
+            await update.effective_message.reply_text(context.error.sentence(html_escape))
+        return
     log.error("update %s failed", getattr(update, "update_id", "?"), exc_info=context.error)
     if isinstance(update, Update) and update.effective_message is not None:
         try:

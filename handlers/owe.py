@@ -5,11 +5,10 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import texts
-from bot.services.access import Actor
-from bot.services.campaigns import CampaignNotFound, UnitNotFound, list_units
-from bot.services.obligations import owed_items
+from bot.services.access import require_known
+from bot.services.obligations import UnitChoice, owe_for
 from handlers import keyboards, render
-from handlers.common import actor_of, pressed, reply_parts
+from handlers.common import button_of, reply_parts
 from handlers.context import BotContext
 
 
@@ -20,57 +19,34 @@ def is_owe_question(text: str) -> bool:
 
 async def owe(update: Update, context: BotContext) -> None:
     """/owe [unit]: the unit's owed indicators, material, deadline and days left."""
-    actor = actor_of(update, context)
-    named = " ".join(context.args or []).strip()
-    await _answer(update, context, actor, named)
+    await _answer(update, context, " ".join(context.args or []).strip())
 
 
 async def owe_question(update: Update, context: BotContext) -> None:
     """Free text: 还差什么 / 我们交齐了吗; other chatter is left alone in groups."""
     message = update.effective_message
     assert message is not None  # noqa: S101
-    text = message.text or ""
-    if not is_owe_question(text) and message.chat.type != "private":
-        return  # ordinary group chatter: no database work on the busiest path
-    actor = actor_of(update, context)
-    if is_owe_question(text):
-        await _answer(update, context, actor, "")
-    elif actor.chat_kind == "private":
-        if not actor.is_known:
-            await message.reply_text(texts.NOT_REGISTERED)
-        else:
-            await message.reply_text(texts.PRIVATE_TEXT_HINT)
+    if is_owe_question(message.text or ""):
+        await _answer(update, context, "")
+    elif message.chat.type == "private":
+        await context.act(update, require_known)  # a stranger is told how to register
+        await message.reply_text(texts.PRIVATE_TEXT_HINT)
+    # ordinary group chatter: no answer and no database work (the busiest path)
 
 
 async def owe_pick(update: Update, context: BotContext) -> None:
     """A coordinator's pick from the unit list."""
-    callback, actor = await pressed(update, context)
-    if callback and callback.args and actor.is_coordinator:
-        await _answer(update, context, actor, callback.args[0])
+    callback = await button_of(update)
+    if callback.args:
+        await _answer(update, context, callback.args[0])
 
 
-async def _answer(update: Update, context: BotContext, actor: Actor, named: str) -> None:
+async def _answer(update: Update, context: BotContext, named: str) -> None:
     message = update.effective_message
     assert message is not None  # noqa: S101
-    unit = named if named and actor.is_coordinator else actor.unit
-    if unit is None:
-        if actor.is_coordinator:
-            with context.db.uow() as uow:
-                names = [name for name, _ in list_units(uow)]
-            await message.reply_text(
-                texts.OWE_PICK_UNIT,
-                reply_markup=keyboards.names_keyboard(keyboards.OWE_UNIT, names),
-            )
-        elif actor.chat_kind == "unbound":
-            await message.reply_text(texts.GROUP_NOT_BOUND)
-        else:
-            await message.reply_text(texts.NOT_REGISTERED)
-        return
-    now = context.now()
-    with context.db.uow() as uow:
-        try:
-            report = owed_items(uow, unit, now)
-        except (UnitNotFound, CampaignNotFound) as error:
-            await message.reply_text(render.escape(str(error)))
-            return
-    await reply_parts(message, render.owe_message(report, now))
+    found = await context.act(update, owe_for, named, context.now())
+    if isinstance(found, UnitChoice):
+        markup = keyboards.names_keyboard(keyboards.OWE_UNIT, list(found.units))
+        await message.reply_text(texts.OWE_PICK_UNIT, reply_markup=markup)
+    else:
+        await reply_parts(message, render.owe_message(found, context.now()))

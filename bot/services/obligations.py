@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -12,7 +13,8 @@ from sqlalchemy import Row, and_, bindparam, exists, or_, select
 from sqlalchemy.orm import Session, lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from bot.db import UnitOfWork, run_prepared
+from bot import texts
+from bot.db import UnitOfWork, read_only, run_prepared
 from bot.models import Campaign, Indicator, IndicatorGroup, Obligation, Submission, Unit
 from bot.progress import (
     OWED_STATUSES,
@@ -23,7 +25,8 @@ from bot.progress import (
     SubmissionInfo,
 )
 from bot.schedule import days_left
-from bot.services.campaigns import find_campaign, find_unit
+from bot.services.access import Actor, NotAllowed
+from bot.services.campaigns import find_campaign, find_unit, unit_names
 
 
 class SubmissionFacts(Protocol):
@@ -319,3 +322,23 @@ def owed_items(
     campaign = find_campaign(uow.session, campaign_code)
     unit = find_unit(uow.session, unit_name)
     return owe_report(uow.session, campaign, unit, now)
+
+
+@dataclass(frozen=True)
+class UnitChoice:
+    """A coordinator asked without naming a unit: the units to choose from."""
+
+    units: tuple[str, ...]
+
+
+@read_only
+def owe_for(uow: UnitOfWork, actor: Actor, named: str, now: datetime) -> OweReport | UnitChoice:
+    """/owe: what the actor's unit owes; a coordinator may name any unit, or gets a choice."""
+    unit = named if named and actor.is_coordinator else actor.unit
+    if unit is not None:
+        return owed_items(uow, unit, now)
+    if actor.is_coordinator:
+        return UnitChoice(tuple(unit_names(uow.session)))
+    if actor.chat_kind == "unbound":
+        raise NotAllowed(texts.GROUP_NOT_BOUND)
+    raise NotAllowed(texts.NOT_REGISTERED)
