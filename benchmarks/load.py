@@ -40,6 +40,7 @@ from bot.config import Settings  # noqa: E402
 from bot.db import Database  # noqa: E402
 from bot.importer import Overrides, read_workbook  # noqa: E402
 from bot.models import AuditEvent, PendingUpload, Submission  # noqa: E402
+from bot.services.access import Actor  # noqa: E402
 from bot.services.campaigns import import_campaign  # noqa: E402
 from bot.services.onboarding import create_invite, ensure_coordinator, redeem_invite  # noqa: E402
 from bot.services.summary import summary  # noqa: E402
@@ -189,14 +190,7 @@ def register_contacts(db: Database, users: list[EmuUser], units: list[str]) -> d
     with db.uow() as uow:
         for index, user in enumerate(users):
             unit = units[index % len(units)]
-            invite = create_invite(
-                uow,
-                unit_name=unit,
-                coordinator=False,
-                created_by="bench",
-                now=NOW,
-                ttl=timedelta(days=3),
-            )
+            invite = create_invite(uow, Actor.operator(), unit, now=NOW, ttl=timedelta(days=3))
             redeem_invite(
                 uow, invite.token, user_id=user.id, display_name=user.name, username="", now=NOW
             )

@@ -23,8 +23,10 @@ from bot import texts
 from bot.config import Settings, get_settings
 from bot.db import Database
 from bot.importer import DEADLINE_TIME, ImportFailure, Overrides, read_workbook
+from bot.refusals import Refusal
 from bot.schedule import RuleError
 from bot.services import reminders
+from bot.services.access import Actor
 from bot.services.campaigns import (
     CampaignNotFound,
     UnitNotFound,
@@ -39,13 +41,22 @@ from bot.services.onboarding import create_invite
 from bot.services.summary import summary
 from bot.services.uploads import MatcherCache, match_upload
 from bot.storage import FileStore
+from bot.wording import plain
+from bot.wording.onboarding import invite_text
 from bot.wording.owe import owe_text, summary_lines
 from bot.workbooks import summary_workbook
 
 log = logging.getLogger(__name__)
 
 # Failures whose message is meant for the person at the terminal.
-EXPECTED_ERRORS: tuple[type[Exception], ...] = (ImportFailure, CampaignNotFound, UnitNotFound)
+EXPECTED_ERRORS: tuple[type[Exception], ...] = (
+    Refusal,
+    ImportFailure,
+    CampaignNotFound,
+    UnitNotFound,
+)
+# The operator at the server's shell may do what a coordinator may (DESIGN.md).
+OPERATOR = Actor.operator()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -287,22 +298,12 @@ def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
     database = open_database(settings)
     hours = args.hours or settings.invite_ttl_hours
-    with database.uow() as uow:
-        created = create_invite(
-            uow,
-            unit_name=args.unit,
-            coordinator=args.coordinator,
-            created_by="cli",
-            now=now_of(args),
-            ttl=timedelta(hours=hours),
-        )
-    username = settings.bot_username or _bot_username(settings) or "your_bot"
-    who = (
-        texts.INVITE_WHO_COORDINATOR
-        if created.unit is None
-        else texts.INVITE_WHO_UNIT.format(unit=created.unit)
+    target = texts.COORDINATOR_INVITE_WORDS[0] if args.coordinator else args.unit
+    created = database.run(
+        create_invite, OPERATOR, target, now=now_of(args), ttl=timedelta(hours=hours)
     )
-    print(texts.INVITE_CREATED.format(who=who, hours=hours, link=created.link(username)))
+    username = settings.bot_username or _bot_username(settings) or "your_bot"
+    print(invite_text(created, username, hours, plain))
     return 0
 
 

@@ -22,18 +22,19 @@ from bot.models import (
     Unit,
     UnitAlias,
 )
+from bot.refusals import Refusal
 from bot.units import UnitMatch, UnitRegistry, read_units_file
 
 
-class CampaignNotFound(Exception):
-    """No campaign by that code, or none imported yet; the message says which."""
+class CampaignNotFound(Refusal):
+    """No campaign by that code, or none imported yet; the sentence says which."""
 
 
-class UnitNotFound(Exception):
-    """A unit name that resolves to no known unit; the message lists the closest ones."""
+class UnitNotFound(Refusal):
+    """A unit name that resolves to no known unit; the sentence lists the closest ones."""
 
-    def __init__(self, message: str, suggestions: Sequence[str] = ()) -> None:
-        super().__init__(message)
+    def __init__(self, text: str, /, suggestions: Sequence[str] = (), **fields: object) -> None:
+        super().__init__(text, **fields)
         self.suggestions = list(suggestions)
 
 
@@ -162,7 +163,7 @@ def find_unit(session: Session, written: str) -> Unit:
             if suggestions
             else texts.UNIT_KNOWN_LIST.format(names="、".join(unit_names(session)))
         )
-        raise UnitNotFound(texts.UNIT_NOT_FOUND.format(name=written, hint=hint), suggestions)
+        raise UnitNotFound(texts.UNIT_NOT_FOUND, suggestions, name=written, hint=hint)
     return unit
 
 
@@ -185,7 +186,7 @@ def find_campaign(session: Session, code: str | None = None) -> Campaign:
         campaign = session.scalar(_CAMPAIGN_CODED, {"code": code})
         if campaign is None:
             codes = "、".join(session.scalars(select(Campaign.code))) or texts.NONE_MARK
-            raise CampaignNotFound(texts.CAMPAIGN_NOT_FOUND.format(code=code, codes=codes))
+            raise CampaignNotFound(texts.CAMPAIGN_NOT_FOUND, code=code, codes=codes)
         return campaign
     campaign = session.scalar(_NEWEST_ACTIVE_CAMPAIGN)
     if campaign is None:

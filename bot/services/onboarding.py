@@ -11,15 +11,19 @@ from sqlalchemy import select
 
 from bot import texts
 from bot.db import UnitOfWork
-from bot.models import AuditEvent, Chat, Contact, Invite
-from bot.services.access import Actor, NotAllowed, identify
+from bot.models import Chat, Contact, Invite
+from bot.progress import OweReport
+from bot.refusals import Refusal
+from bot.services.access import Actor, NotAllowed, identify, require_coordinator
+from bot.services.audit import audit
 from bot.services.campaigns import UnitNotFound, find_unit, unit_registry
+from bot.services.obligations import owed_items
 
 INVITE_TOKEN_BYTES = 12  # 16 URL-safe characters: well within /start's 64-character payload
 
 
-class InviteInvalid(Exception):
-    """An invite that cannot be redeemed; the message is for the person who tapped it."""
+class InviteInvalid(Refusal):
+    """An invite that cannot be redeemed; the sentence is for the person who tapped it."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,16 @@ class Registered:
 
 
 @dataclass(frozen=True)
+class Welcome:
+    """What /start answers: who the person now is, and what their unit owes."""
+
+    name: str
+    unit: str | None  # None for a coordinator
+    report: OweReport | None  # a new contact sees at once what the unit owes
+    already: bool = False  # /start without an invite by someone registered
+
+
+@dataclass(frozen=True)
 class Bound:
     kind: str  # "unit" | "coordinator"
     unit: str | None
@@ -53,31 +67,27 @@ class BindAmbiguous:
 
 
 def create_invite(
-    uow: UnitOfWork,
-    *,
-    unit_name: str | None,
-    coordinator: bool,
-    created_by: str,
-    now: datetime,
-    ttl: timedelta,
+    uow: UnitOfWork, actor: Actor, target: str, *, now: datetime, ttl: timedelta
 ) -> InviteCreated:
-    """A single-use, expiring invite for a unit's contact or for a coordinator."""
+    """A single-use, expiring invite for a unit's contact, or for a coordinator when `target`
+    is a coordinator word (协调人). Coordinators and the operator only."""
+    require_coordinator(actor, texts.NOT_ALLOWED_COORDINATOR)
+    target = target.strip()
+    if not target:
+        raise NotAllowed(texts.INVITE_USAGE)
+    coordinator = target in texts.COORDINATOR_INVITE_WORDS or is_coordinator_group_word(target)
     session = uow.session
-    unit = find_unit(session, unit_name) if unit_name and not coordinator else None
+    unit = None if coordinator else find_unit(session, target)
     invite = Invite(
         token=secrets.token_urlsafe(INVITE_TOKEN_BYTES),
         unit_id=unit.id if unit else None,
         role="coordinator" if coordinator else "contact",
-        created_by=created_by,
+        created_by=actor.audit_name,
         created_at=now,
         expires_at=now + ttl,
     )
     session.add(invite)
-    session.add(
-        AuditEvent(
-            actor=created_by, action="invite", unit_id=invite.unit_id, detail={"role": invite.role}
-        )
-    )
+    audit(session, actor, "invite", unit_id=invite.unit_id, role=invite.role)
     uow.commit()
     return InviteCreated(invite.token, unit.name if unit else None, invite.role, invite.expires_at)
 
@@ -104,11 +114,8 @@ def redeem_invite(
             return Registered(contact.unit.name if contact.unit else None, contact.role, True)
         raise InviteInvalid(texts.INVITE_USED)
     if invite.expires_at < now:
-        raise InviteInvalid(
-            texts.INVITE_EXPIRED.format(
-                expired=invite.expires_at.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
-            )
-        )
+        expired = invite.expires_at.astimezone(ZoneInfo(timezone))
+        raise InviteInvalid(texts.INVITE_EXPIRED, expired=expired.strftime("%Y-%m-%d %H:%M"))
     if contact is None:
         contact = Contact(telegram_user_id=user_id)
         session.add(contact)
@@ -123,13 +130,13 @@ def redeem_invite(
     invite.used_at = now
     invite.used_by = user_id
     session.flush()
-    session.add(
-        AuditEvent(
-            actor=str(user_id),
-            action="register",
-            unit_id=contact.unit_id,
-            detail={"role": contact.role, "invite": invite.id},
-        )
+    audit(
+        session,
+        str(user_id),
+        "register",
+        unit_id=contact.unit_id,
+        role=contact.role,
+        invite=invite.id,
     )
     session.refresh(contact)
     registered = Registered(contact.unit.name if contact.unit else None, contact.role)
@@ -141,7 +148,7 @@ def is_coordinator_group_word(text: str) -> bool:
     return text.strip().lower() in texts.COORDINATOR_GROUP_WORDS
 
 
-def bind_chat(uow: UnitOfWork, *, actor: Actor, title: str, target: str) -> Bound | BindAmbiguous:
+def bind_chat(uow: UnitOfWork, actor: Actor, title: str, target: str) -> Bound | BindAmbiguous:
     """Bind the actor's group to a unit or make it the coordinator group (coordinators only)."""
     if actor.chat_kind == "private":
         raise NotAllowed(texts.BIND_PRIVATE)
@@ -160,7 +167,7 @@ def bind_chat(uow: UnitOfWork, *, actor: Actor, title: str, target: str) -> Boun
                 dict.fromkeys(unit_registry(session).resolve(c).name for c in candidates)
             )
             if not candidates:
-                raise UnitNotFound(texts.UNIT_NOT_FOUND.format(name=target, hint=""))
+                raise UnitNotFound(texts.UNIT_NOT_FOUND, name=target, hint="")
             return BindAmbiguous(target, candidates)
         kind, unit = "unit", find_unit(session, match.name)
     chat = session.scalar(select(Chat).where(Chat.telegram_chat_id == actor.chat_id))
@@ -172,19 +179,12 @@ def bind_chat(uow: UnitOfWork, *, actor: Actor, title: str, target: str) -> Boun
     chat.title = title
     chat.bound_by = actor.user_id
     chat.unreachable = False
-    session.add(
-        AuditEvent(
-            actor=str(actor.user_id),
-            action="bind",
-            unit_id=unit.id if unit else None,
-            detail={"chat": actor.chat_id, "kind": kind},
-        )
-    )
+    audit(session, actor, "bind", unit_id=unit.id if unit else None, chat=actor.chat_id, kind=kind)
     uow.commit()
     return Bound(kind, unit.name if unit else None)
 
 
-def unbind_chat(uow: UnitOfWork, *, actor: Actor) -> bool:
+def unbind_chat(uow: UnitOfWork, actor: Actor) -> bool:
     """Forget the group's binding; False if it had none."""
     if not actor.is_coordinator:
         raise NotAllowed(texts.NOT_ALLOWED_COORDINATOR)
@@ -192,11 +192,34 @@ def unbind_chat(uow: UnitOfWork, *, actor: Actor) -> bool:
     if chat is None:
         return False
     uow.session.delete(chat)
-    uow.session.add(
-        AuditEvent(actor=str(actor.user_id), action="unbind", detail={"chat": actor.chat_id})
-    )
+    audit(uow.session, actor, "unbind", chat=actor.chat_id)
     uow.commit()
     return True
+
+
+def welcome(
+    uow: UnitOfWork, actor: Actor, token: str, *, username: str, now: datetime, timezone: str
+) -> Welcome:
+    """/start: redeem an invite (a new contact also sees what the unit owes), or greet a
+    registered person again; strangers without an invite are told how to get one."""
+    if not token:
+        if actor.unit and actor.is_contact:
+            return Welcome(actor.name, actor.unit, None, already=True)
+        if actor.is_coordinator:
+            return Welcome(actor.name, None, None)
+        raise NotAllowed(texts.START_NO_INVITE)
+    registered = redeem_invite(
+        uow,
+        token[:64],
+        user_id=actor.user_id,
+        display_name=actor.name,
+        username=username,
+        now=now,
+        timezone=timezone,
+    )
+    if registered.unit is None:
+        return Welcome(actor.name, None, None)
+    return Welcome(actor.name, registered.unit, owed_items(uow, registered.unit, now))
 
 
 def who_is(uow: UnitOfWork, *, user_id: int, chat_id: int, private: bool, name: str = "") -> Actor:
@@ -227,12 +250,6 @@ def move_chat(uow: UnitOfWork, *, old_chat_id: int, new_chat_id: int) -> bool:
     else:
         old.telegram_chat_id = new_chat_id
         old.unreachable = False
-    session.add(
-        AuditEvent(
-            actor="telegram",
-            action="chat_migrated",
-            detail={"from": old_chat_id, "to": new_chat_id},
-        )
-    )
+    audit(session, "telegram", "chat_migrated", **{"from": old_chat_id, "to": new_chat_id})
     uow.commit()
     return True
