@@ -239,7 +239,7 @@ PRIVATE_TEXT_HINT = (
 SOMETHING_WENT_WRONG = (
     "抱歉，处理时出了点问题，已记录。请稍后再试；如果刚才发送了文件，请重新发送。"
 )
-SUMMARY_REFUSED = "汇总只能在协调组或协调人的私聊中查看。"
+SUMMARY_REFUSED = "汇总只有登记的协调人可以查看（在协调组或与我的私聊中发送 /summary）。"
 SUMMARY_FILENAME = "汇总_{code}_{date}.xlsx"
 INVITE_USAGE = "用法：/invite 单位名称（例如 /invite 公安局），或 /invite 协调人。"
 INVITE_NO_USERNAME = "无法生成链接：机器人没有用户名。"

@@ -195,7 +195,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     add(CallbackQueryHandler(review.accept_submission, pattern=f"^{review.ACCEPT}:"))
     add(CallbackQueryHandler(review.ask_return_reason, pattern=f"^{review.RETURN}:"))
     add(MessageHandler(updates & review.ReasonReply(), review.receive_return_reason))
-    add(CommandHandler("export", review.export, filters=updates))
+    add(CommandHandler("export", summary.export, filters=updates))
 
     # Reminders and deadlines: /remind, /deadline, /pause, /resume, /rules.
     reminders.register(application)

@@ -1,17 +1,19 @@
-"""/summary: progress text plus the Excel workbook, for coordinators."""
+"""/summary and /export: what the coordinator sees and hands in."""
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
+import tempfile
+from pathlib import Path
 
 from telegram import Update
 
-from bot import texts
-from bot.services.campaigns import CampaignNotFound
-from bot.services.summary import summary
+from bot.services.export import plan_package, write_package
+from bot.services.summary import summary_for
+from bot.wording import html_escape
+from bot.wording.review import export_text, summary_filename, summary_text
 from bot.workbooks import summary_workbook
 from handlers import render
-from handlers.common import actor_of, reply_parts
+from handlers.common import reply_parts
 from handlers.context import BotContext
 
 
@@ -19,20 +21,20 @@ async def show_summary(update: Update, context: BotContext) -> None:
     """Who has delivered what: a line per unit, overdue first, and the workbook attached."""
     message = update.effective_message
     assert message is not None  # noqa: S101
-    actor = actor_of(update, context)
-    if not actor.may_see_summary:
-        await message.reply_text(texts.SUMMARY_REFUSED)
-        return
     now = context.now()
-    with context.db.uow() as uow:
-        try:
-            result = summary(uow, now)
-        except CampaignNotFound as error:
-            await message.reply_text(render.escape(str(error)))
-            return
-    await reply_parts(message, render.summary_message(result, now))
-    day = now.astimezone(ZoneInfo(result.timezone)).strftime("%Y%m%d-%H%M")
-    await message.reply_document(
-        summary_workbook(result),
-        filename=texts.SUMMARY_FILENAME.format(code=result.campaign, date=day),
-    )
+    result = await context.act(update, summary_for, now)
+    await reply_parts(message, render.split_message(summary_text(result, now, html_escape)))
+    workbook = await context.compute(summary_workbook, result)
+    await message.reply_document(workbook, filename=summary_filename(result, now))
+
+
+async def export(update: Update, context: BotContext) -> None:
+    """/export: the package as zip files (汇总.xlsx + files by group / indicator / unit)."""
+    message = update.effective_message
+    assert message is not None  # noqa: S101
+    plan = await context.act(update, plan_package, context.now())
+    with tempfile.TemporaryDirectory() as folder:
+        result = await context.compute(write_package, plan, context.runtime.store, Path(folder))
+        await message.reply_text(export_text(result))
+        for part in result.parts:
+            await message.reply_document(part, filename=part.name)

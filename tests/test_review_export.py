@@ -63,12 +63,12 @@ def test_only_coordinators_review(seeded: Database) -> None:
 def test_accepting_marks_the_obligation_accepted(seeded: Database, store: FileStore) -> None:
     filed = upload(seeded, store, "侵犯知识产权行政案件信息表.xlsx", b"x" * 10)
     with seeded.uow() as uow:
-        accept(uow, filed.submission_id, COORDINATOR, SEED_NOW)
+        accept(uow, COORDINATOR, filed.submission_id, SEED_NOW)
     with seeded.uow() as uow:
         statuses = {i.indicator: i.status for i in owed_items(uow, "公安局", SEED_NOW).items}
         assert statuses["4"] == "accepted"
         with pytest.raises(AlreadyReviewed):
-            accept(uow, filed.submission_id, COORDINATOR, SEED_NOW)
+            accept(uow, COORDINATOR, filed.submission_id, SEED_NOW)
 
 
 def test_returning_makes_it_owed_again_and_names_the_units_group(
@@ -83,7 +83,7 @@ def test_returning_makes_it_owed_again_and_names_the_units_group(
     filed = upload(seeded, store, "侵犯知识产权行政案件信息表.xlsx", b"x" * 10)
     with seeded.uow() as uow:
         returned = return_submission(
-            uow, filed.submission_id, COORDINATOR, "缺少盖章", SEED_NOW + timedelta(hours=1)
+            uow, COORDINATOR, filed.submission_id, "缺少盖章", SEED_NOW + timedelta(hours=1)
         )
     assert returned.notify_chats == (-100,)
     with seeded.uow() as uow:
@@ -95,7 +95,7 @@ def test_returning_makes_it_owed_again_and_names_the_units_group(
 def test_an_empty_reason_is_refused(seeded: Database, store: FileStore) -> None:
     filed = upload(seeded, store, "侵犯知识产权行政案件信息表.xlsx", b"x" * 10)
     with seeded.uow() as uow, pytest.raises(NotAllowed):
-        return_submission(uow, filed.submission_id, COORDINATOR, "  ", SEED_NOW)
+        return_submission(uow, COORDINATOR, filed.submission_id, "  ", SEED_NOW)
 
 
 def test_export_zips_the_summary_and_files_by_group_indicator_and_unit(

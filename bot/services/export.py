@@ -10,7 +10,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.db import UnitOfWork
+from bot.db import UnitOfWork, read_only
+from bot.progress import Summary
+from bot.services.access import Actor, require_coordinator
 from bot.services.campaigns import find_campaign
 from bot.services.obligations import load_obligations
 from bot.services.summary import campaign_summary
@@ -62,6 +64,29 @@ def package_entries(uow: UnitOfWork, campaign_code: str | None = None) -> list[P
     return entries
 
 
+@dataclass(frozen=True)
+class PackagePlan:
+    """What goes into the package, read from the database; writing it needs no database."""
+
+    summary: Summary
+    entries: tuple[PackageEntry, ...]
+    day: str  # the export's date in the campaign's zone, for the zip names
+
+
+@read_only
+def plan_package(
+    uow: UnitOfWork, actor: Actor, now: datetime, campaign_code: str | None = None
+) -> PackagePlan:
+    """/export: what the package holds (coordinators and the operator only)."""
+    require_coordinator(actor, texts.NOT_ALLOWED_COORDINATOR)
+    campaign = find_campaign(uow.session, campaign_code)
+    return PackagePlan(
+        summary=campaign_summary(uow.session, campaign, now),
+        entries=tuple(package_entries(uow, campaign.code)),
+        day=now.astimezone(ZoneInfo(campaign.timezone)).strftime("%Y%m%d"),
+    )
+
+
 def build_package(
     uow: UnitOfWork,
     store: FileStore,
@@ -70,12 +95,21 @@ def build_package(
     campaign_code: str | None = None,
     part_limit: int = PART_LIMIT,
 ) -> ExportResult:
-    """Write the package as one or more zips into out_dir; each holds 汇总.xlsx."""
-    campaign = find_campaign(uow.session, campaign_code)
-    workbook = summary_workbook(campaign_summary(uow.session, campaign, now))
-    entries = package_entries(uow, campaign.code)
+    """Plan and write the package in one go (the CLI, tests)."""
+    plan = plan_package(uow, Actor.operator(), now, campaign_code)
+    return write_package(plan, store, out_dir, part_limit)
+
+
+def write_package(
+    plan: PackagePlan, store: FileStore, out_dir: Path, part_limit: int = PART_LIMIT
+) -> ExportResult:
+    """Write the package as one or more zips into out_dir, each holding 汇总.xlsx: slow file
+    work, run off the event loop and outside any transaction."""
+    entries = plan.entries
     if not entries:
         return ExportResult((), 0)
+    workbook = summary_workbook(plan.summary)
+    code, day = plan.summary.campaign, plan.day
     batches: list[list[PackageEntry]] = [[]]
     used = len(workbook)
     for entry in entries:
@@ -84,14 +118,13 @@ def build_package(
             used = len(workbook)
         batches[-1].append(entry)
         used += entry.size
-    day = now.astimezone(ZoneInfo(campaign.timezone)).strftime("%Y%m%d")
     out_dir.mkdir(parents=True, exist_ok=True)
     parts = []
     for number, batch in enumerate(batches, start=1):
         name = (
-            texts.EXPORT_SINGLE.format(code=campaign.code, date=day)
+            texts.EXPORT_SINGLE.format(code=code, date=day)
             if len(batches) == 1
-            else texts.EXPORT_PART.format(code=campaign.code, date=day, part=number)
+            else texts.EXPORT_PART.format(code=code, date=day, part=number)
         )
         path = out_dir / name
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:

@@ -9,9 +9,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from bot import texts
-from bot.db import UnitOfWork
-from bot.models import AuditEvent, Chat, Contact, Indicator, Obligation, Submission
+from bot.db import UnitOfWork, read_only
+from bot.models import Chat, Contact, Indicator, Obligation, Submission
+from bot.refusals import Refusal
 from bot.services.access import Actor, NotAllowed, require_coordinator
+from bot.services.audit import audit
 from bot.services.campaigns import find_campaign
 
 REVIEW_PAGE = 10
@@ -45,7 +47,7 @@ class Returned:
     notify_chats: tuple[int, ...]  # the unit's groups, or its contacts when it has none
 
 
-class AlreadyReviewed(Exception):
+class AlreadyReviewed(Refusal):
     """The submission is no longer waiting for review."""
 
 
@@ -65,6 +67,7 @@ def _item(submission: Submission) -> ReviewItem:
     )
 
 
+@read_only
 def review_queue(
     uow: UnitOfWork, actor: Actor, campaign_code: str | None = None, limit: int = REVIEW_PAGE
 ) -> ReviewQueue:
@@ -100,31 +103,28 @@ def _waiting(uow: UnitOfWork, submission_id: int, actor: Actor) -> Submission:
     if submission is None or submission.withdrawn_at is not None:
         raise AlreadyReviewed(texts.UPLOAD_CHOICE_GONE)
     if submission.review_status != "submitted":
-        raise AlreadyReviewed(
-            texts.REVIEW_ALREADY.format(
-                status=texts.STATUS_NAME.get(submission.review_status, submission.review_status)
-            )
-        )
+        status = texts.STATUS_NAME.get(submission.review_status, submission.review_status)
+        raise AlreadyReviewed(texts.REVIEW_ALREADY, status=status)
     return submission
 
 
-def describe(uow: UnitOfWork, submission_id: int, actor: Actor) -> ReviewItem:
+@read_only
+def describe(uow: UnitOfWork, actor: Actor, submission_id: int) -> ReviewItem:
     """The submission awaiting review (for the reason prompt)."""
     return _item(_waiting(uow, submission_id, actor))
 
 
-def accept(uow: UnitOfWork, submission_id: int, actor: Actor, now: datetime) -> ReviewItem:
+def accept(uow: UnitOfWork, actor: Actor, submission_id: int, now: datetime) -> ReviewItem:
     submission = _waiting(uow, submission_id, actor)
     submission.review_status = "accepted"
     submission.reviewed_by = actor.user_id
     submission.reviewed_at = now
-    uow.session.add(
-        AuditEvent(
-            actor=str(actor.user_id),
-            action="accept",
-            unit_id=submission.obligation.unit_id,
-            detail={"submission": submission.id},
-        )
+    audit(
+        uow.session,
+        actor,
+        "accept",
+        unit_id=submission.obligation.unit_id,
+        submission=submission.id,
     )
     item = _item(submission)
     uow.commit()
@@ -132,7 +132,7 @@ def accept(uow: UnitOfWork, submission_id: int, actor: Actor, now: datetime) -> 
 
 
 def return_submission(
-    uow: UnitOfWork, submission_id: int, actor: Actor, reason: str, now: datetime
+    uow: UnitOfWork, actor: Actor, submission_id: int, reason: str, now: datetime
 ) -> Returned:
     """Send a submission back; the obligation is owed again and the unit must be told."""
     reason = reason.strip()
@@ -144,13 +144,13 @@ def return_submission(
     submission.reviewed_by = actor.user_id
     submission.reviewed_at = now
     unit_id = submission.obligation.unit_id
-    uow.session.add(
-        AuditEvent(
-            actor=str(actor.user_id),
-            action="return",
-            unit_id=unit_id,
-            detail={"submission": submission.id, "reason": reason[:1000]},
-        )
+    audit(
+        uow.session,
+        actor,
+        "return",
+        unit_id=unit_id,
+        submission=submission.id,
+        reason=reason[:1000],
     )
     groups = tuple(
         uow.session.scalars(

@@ -6,9 +6,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.db import UnitOfWork
+from bot import texts
+from bot.db import UnitOfWork, read_only
 from bot.models import Campaign
 from bot.progress import IndicatorColumn, ObligationState, Summary, UnitRow
+from bot.services.access import Actor, require_coordinator
 from bot.services.campaigns import find_campaign
 from bot.services.obligations import load_obligations, obligation_state
 
@@ -46,6 +48,17 @@ def campaign_summary(session: Session, campaign: Campaign, now: datetime) -> Sum
     )
 
 
+@read_only
 def summary(uow: UnitOfWork, now: datetime, campaign_code: str | None = None) -> Summary:
     """Progress of the campaign: obligations, done, and a row per unit."""
     return campaign_summary(uow.session, find_campaign(uow.session, campaign_code), now)
+
+
+@read_only
+def summary_for(
+    uow: UnitOfWork, actor: Actor, now: datetime, campaign_code: str | None = None
+) -> Summary:
+    """/summary: registered coordinators (and the operator) only, wherever they ask; a
+    member of the coordinator group who is not one is refused (the matrix names every unit)."""
+    require_coordinator(actor, texts.SUMMARY_REFUSED)
+    return summary(uow, now, campaign_code)

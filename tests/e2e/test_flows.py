@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot import texts
 from bot.db import Database
 from bot.models import InboxUpdate
 from tests.e2e.conftest import REPLY_TIMEOUT, Bot, BotFactory, button_texts, text_of
@@ -70,7 +71,7 @@ async def test_a_coordinator_can_invite_another_coordinator_who_then_sees_the_su
 async def test_a_contact_may_not_see_the_summary_nor_create_invites(bot: Bot) -> None:
     police = await bot.add_contact("公安局")
     [summary] = await bot.say(police, police, "/summary")
-    assert summary.plain_text == "汇总只能在协调组或协调人的私聊中查看。"
+    assert summary.plain_text == texts.SUMMARY_REFUSED
     [invite] = await bot.say(police, police, "/invite 文旅局")
     assert invite.plain_text == "抱歉，这个命令只有协调人可以使用。"
     assert "start=" not in text_of(bot.emu.messages_in(police))
@@ -197,7 +198,20 @@ async def test_a_non_coordinator_asking_for_the_summary_in_a_unit_group_is_refus
     police = await bot.add_contact("公安局")
     group = await bot.group("公安局工作群", [police], bind="公安局")
     [refused] = await bot.say(police, group, "/summary")
-    assert refused.plain_text == "汇总只能在协调组或协调人的私聊中查看。"
+    assert refused.plain_text == texts.SUMMARY_REFUSED
+
+
+async def test_a_member_of_the_coordinator_group_who_is_no_coordinator_gets_no_summary(
+    bot: Bot,
+) -> None:
+    coordinator = bot.coordinator
+    assert coordinator is not None
+    clerk = bot.person("办公室文员")
+    group = await bot.group("迎检协调组", [clerk], bind="协调组")
+    [refused] = await bot.say(clerk, group, "/summary")
+    assert refused.plain_text == texts.SUMMARY_REFUSED
+    summary, _workbook = await bot.say(coordinator, group, "/summary", count=2)
+    assert "材料报送进度" in summary.plain_text
 
 
 # ----- owe ------------------------------------------------------------------------------
