@@ -35,7 +35,7 @@ from bot.services.campaigns import (
     list_units,
     unit_registry,
 )
-from bot.services.export import build_package
+from bot.services.export import plan_package, write_package
 from bot.services.obligations import owed_items
 from bot.services.onboarding import create_invite
 from bot.services.summary import summary
@@ -44,6 +44,7 @@ from bot.storage import FileStore
 from bot.wording import plain
 from bot.wording.onboarding import invite_text
 from bot.wording.owe import owe_text, summary_lines
+from bot.wording.review import export_text
 from bot.workbooks import summary_workbook
 
 log = logging.getLogger(__name__)
@@ -324,14 +325,9 @@ def _bot_username(settings: Settings) -> str:
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     database = open_database(settings)
-    with database.uow() as uow:
-        result = build_package(
-            uow, FileStore(settings.storage_dir), args.out, now_of(args), args.campaign
-        )
-    if not result.parts:
-        print(texts.EXPORT_NOTHING)
-        return 0
-    print(texts.EXPORT_READY.format(files=result.files, parts=len(result.parts)))
+    plan = database.run(plan_package, OPERATOR, now_of(args), args.campaign)
+    result = write_package(plan, FileStore(settings.storage_dir), args.out)
+    print(export_text(result))
     for part in result.parts:
         print(texts.CLI_EXPORT_WRITTEN.format(path=part, size=part.stat().st_size))
     return 0
