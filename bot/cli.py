@@ -38,12 +38,14 @@ from bot.services.campaigns import (
 from bot.services.export import plan_package, write_package
 from bot.services.obligations import owed_items
 from bot.services.onboarding import create_invite
+from bot.services.people import list_people, revoke, set_role
 from bot.services.summary import summary
 from bot.services.uploads import MatcherCache, match_upload
 from bot.storage import FileStore
 from bot.wording import plain
 from bot.wording.onboarding import invite_text
 from bot.wording.owe import owe_text, summary_lines
+from bot.wording.people import people_text, revoked_text, role_text
 from bot.wording.review import export_text
 from bot.workbooks import summary_workbook
 
@@ -139,6 +141,16 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--campaign")
     cmd.add_argument("--out", type=Path, default=Path("export"), help="folder (default ./export)")
     cmd.set_defaults(command=cmd_export)
+
+    cmd = commands.add_parser("people", help="coordinators, contacts, bound groups, open invites")
+    cmd.set_defaults(command=cmd_people)
+    cmd = commands.add_parser("revoke", help="take back a person's, an invite's or a group's power")
+    cmd.add_argument("target", help="Telegram id, @username, name, 邀请N, or a group's chat id")
+    cmd.set_defaults(command=cmd_revoke)
+    cmd = commands.add_parser("role", help="make someone a coordinator or a contact")
+    cmd.add_argument("target", help="Telegram id, @username or name")
+    cmd.add_argument("role", help="协调人|coordinator or 联系人|contact")
+    cmd.set_defaults(command=cmd_role)
 
     cmd = commands.add_parser("run", help="start the bot (offline sandbox without a token)")
     cmd.set_defaults(command=cmd_run)
@@ -330,6 +342,24 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     print(export_text(result))
     for part in result.parts:
         print(texts.CLI_EXPORT_WRITTEN.format(path=part, size=part.stat().st_size))
+    return 0
+
+
+def cmd_people(args: argparse.Namespace, settings: Settings) -> int:
+    people = open_database(settings).run(list_people, OPERATOR, now_of(args))
+    print(people_text(people, settings.tz))
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    revoked = open_database(settings).run(revoke, OPERATOR, args.target, now_of(args))
+    print(revoked_text(revoked))
+    return 0
+
+
+def cmd_role(args: argparse.Namespace, settings: Settings) -> int:
+    changed = open_database(settings).run(set_role, OPERATOR, args.target, args.role)
+    print(role_text(changed))
     return 0
 
 

@@ -205,6 +205,7 @@ COMMAND_DESCRIPTIONS_PRIVATE = (
     ("rules", "查看或设置提醒规则（协调人）"),
     ("invite", "生成邀请链接（协调人）"),
     ("export", "导出材料包（协调人）"),
+    ("people", "人员与权限（协调人）"),
     ("help", "使用说明"),
 )
 COMMAND_DESCRIPTIONS_GROUP = (
@@ -225,7 +226,8 @@ HELP = (
     "协调人：\n"
     "• /summary 进度汇总（附 Excel），/review 审核，/remind [单位] 一键催办，/export 导出材料包\n"
     "• /deadline [指标号] 2023-10-20 设置截止时间；/rules 查看或设置提醒规则；在群里 /pause、/resume 暂停或恢复提醒\n"
-    "• /invite 单位名称：生成联系人邀请链接；/bind 单位名称：把当前群绑定到单位；/bind 协调组；/unbind"
+    "• /invite 单位名称：生成联系人邀请链接；/bind 单位名称：把当前群绑定到单位；/bind 协调组；/unbind\n"
+    "• /people 查看人员、群和邀请；/revoke 撤销联系人、协调人、邀请或群绑定；/role id 协调人|联系人"
 )
 START_NO_INVITE = NOT_REGISTERED
 UNKNOWN_COMMAND = "未知命令：{command}。发送 /help 查看可用命令。"
@@ -339,3 +341,41 @@ INVITE_PRIVATE_FAILED = (
     "邀请链接只能使用一次，不宜发在群里。请先私聊我（发送 /start），再在私聊中发送 /invite。"
 )
 IMPORT_REPORT_UNCHANGED = "活动 {code}《{title}》的任务分工表与上次导入时相同，未重新导入（聊天中修改的截止时间和提醒规则保持不变；如需重新导入，请加 --force）。"
+
+# ----- people: /people, /revoke, /role ---------------------------------------------------
+PEOPLE_HEADER = "👥 人员与权限"
+PEOPLE_COORDINATORS = "协调人（{count}）："
+PEOPLE_PERSON = "• {name}{username}（id {id}）"
+PEOPLE_USERNAME = " @{username}"
+PEOPLE_UNIT = "【{unit}】联系人（{count}）："
+PEOPLE_UNIT_NONE = "【{unit}】还没有联系人"
+PEOPLE_GROUPS = "已绑定的群（{count}）："
+PEOPLE_GROUP = "• {title}（id {id}）→ {target}{flags}"
+PEOPLE_GROUP_COORDINATOR = "协调组"
+PEOPLE_GROUP_PAUSED = "，提醒已暂停"
+PEOPLE_GROUP_UNREACHABLE = "，机器人已不在群里"
+PEOPLE_INVITES = "未使用的邀请（{count}）："
+PEOPLE_INVITE = "• 邀请{id}：{who}，有效至 {expires}"
+PEOPLE_FOOTER = (
+    "撤销：/revoke id、@用户名、姓名、邀请编号（如 /revoke 邀请12）或群 id；"
+    "改角色：/role id 协调人|联系人"
+)
+PEOPLE_NOT_FOUND = "找不到“{name}”。发送 /people 查看人员和 id。"
+PEOPLE_AMBIGUOUS = "有多人叫“{name}”，请改用 id 或 @用户名（发送 /people 查看）。"
+PEOPLE_LAST_COORDINATOR = (
+    "这是最后一位协调人，不能撤销或改为联系人：请先让另一人成为协调人（/role id 协调人）。"
+)
+PEOPLE_NO_OPEN_INVITE = "没有编号为 {id} 的未使用邀请。"
+PEOPLE_NO_GROUP = "没有 id 为 {id} 的已绑定群。"
+REVOKE_USAGE = "用法：/revoke id、@用户名、姓名、邀请编号（如 邀请12）或群 id。发送 /people 查看。"
+REVOKED_PERSON = "已撤销：{name}（{role}）。此后 TA 发来的消息按未登记用户处理。"
+REVOKED_INVITE = "已作废邀请{name}（{who}）。"
+REVOKED_GROUP = "已解除绑定：{name}（{who}）。"
+REVOKED_NOTICE_CONTACT = "您已不再是【{unit}】的联系人。"
+REVOKED_NOTICE_COORDINATOR = "您已不再是协调人。"
+ROLE_USAGE = "用法：/role id|@用户名|姓名 协调人|联系人"
+ROLE_WORDS_COORDINATOR = ("协调人", "coordinator")
+ROLE_WORDS_CONTACT = ("联系人", "contact")
+ROLE_NEEDS_UNIT = "{name} 没有所属单位，不能改为联系人。"
+ROLE_CHANGED = "{name} 现在是{role}。"
+ROLE_NAME = {"coordinator": "协调人", "contact": "联系人"}

@@ -41,6 +41,7 @@ from handlers import (
     keyboards,
     onboarding,
     owe,
+    people,
     reminders,
     review,
     summary,
@@ -180,6 +181,11 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     add(CommandHandler("unbind", onboarding.unbind, filters=updates))
     add(MessageHandler(filters.StatusUpdate.MIGRATE, onboarding.chat_migrated))
     add(CallbackQueryHandler(onboarding.bind_pick, pattern=f"^{keyboards.BIND}:"))
+
+    # Who may do what: people, revocations, roles (coordinators).
+    add(CommandHandler("people", people.show_people, filters=updates))
+    add(CommandHandler("revoke", people.revoke_power, filters=updates))
+    add(CommandHandler("role", people.change_role, filters=updates))
 
     # What a unit still owes.
     add(CommandHandler("owe", owe.owe, filters=updates))
