@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import html
 import json
 import logging
-import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -24,7 +22,6 @@ from bot.config import Settings, get_settings
 from bot.db import Database
 from bot.importer import DEADLINE_TIME, ImportFailure, Overrides, read_workbook
 from bot.refusals import Refusal
-from bot.schedule import RuleError
 from bot.services import reminders
 from bot.services.access import Actor
 from bot.services.campaigns import (
@@ -43,6 +40,7 @@ from bot.services.summary import summary
 from bot.services.uploads import MatcherCache, match_upload
 from bot.storage import FileStore
 from bot.wording import plain
+from bot.wording import reminders as reminder_words
 from bot.wording.onboarding import invite_text
 from bot.wording.owe import owe_text, summary_lines
 from bot.wording.people import people_text, revoked_text, role_text
@@ -176,7 +174,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--limit", type=int, default=20)
     sub.set_defaults(command=cmd_reminders_list)
     sub = actions.add_parser(
-        "run-once", help="plan and send what is due, printed here instead of Telegram (recorded)"
+        "run-once",
+        help="print what one check would send now (a dry run: nothing is recorded)",
+    )
+    sub.add_argument(
+        "--send",
+        action="store_true",
+        help="really run the check: print each message here instead of Telegram, and record "
+        "it as sent",
     )
     sub.set_defaults(command=cmd_reminders_run_once)
     return parser
@@ -394,84 +399,48 @@ def cmd_deadline(args: argparse.Namespace, settings: Settings) -> int:
     if not isinstance(when, datetime):
         when = datetime.combine(when, DEADLINE_TIME)  # a date means the end of that day
     database = open_database(settings)
-    try:
-        with database.uow() as uow:
-            result = reminders.set_deadline(uow, when, args.indicator, args.campaign)
-    except reminders.ReminderError as error:
-        print(texts.CLI_ERROR.format(message=error), file=sys.stderr)
-        return 1
-    deadline = result.deadline.strftime(texts.DEADLINE_FORMAT)
-    if result.indicator is None:
-        print(
-            texts.DEADLINE_SET_CAMPAIGN.format(
-                title=result.title, deadline=deadline, tz=result.timezone
-            )
-        )
-    else:
-        print(
-            texts.DEADLINE_SET_INDICATOR.format(
-                number=result.indicator, title=result.title, deadline=deadline, tz=result.timezone
-            )
-        )
+    result = database.run(reminders.set_deadline, OPERATOR, when, args.indicator, args.campaign)
+    print(reminder_words.deadline_text(result))
     return 0
 
 
 def cmd_reminders_set(args: argparse.Namespace, settings: Settings) -> int:
     database = open_database(settings)
-    try:
-        with database.uow() as uow:
-            result = reminders.set_rules(uow, args.rules, args.campaign)
-    except RuleError as error:
-        print(texts.CLI_ERROR.format(message=error), file=sys.stderr)
-        return 1
-    print(texts.RULES_SET.format(campaign=result.campaign, rules="、".join(result.rules)))
+    result = database.run(reminders.set_rules, OPERATOR, args.rules, args.campaign)
+    print(reminder_words.rules_text(result, changed=True))
     return 0
 
 
 def cmd_reminders_list(args: argparse.Namespace, settings: Settings) -> int:
     database = open_database(settings)
     now = now_of(args)
-    with database.uow() as uow:
-        rules = reminders.current_rules(uow, args.campaign)
-        rounds = reminders.upcoming_rounds(uow, now, args.campaign, args.limit)
-    print(texts.RULES_CURRENT.format(campaign=rules.campaign, rules="、".join(rules.rules)))
-    print(texts.UPCOMING_HEADER.format(campaign=rules.campaign))
-    for round_ in rounds:
-        print(
-            texts.UPCOMING_LINE.format(
-                when=round_.due_at.strftime(texts.DEADLINE_FORMAT),
-                rules="、".join(round_.rules),
-                indicators="、".join(round_.indicators),
-                units="、".join(round_.units),
-            )
-        )
-    if not rounds:
-        print(texts.UPCOMING_NONE)
+    rules = database.run(reminders.current_rules, OPERATOR, args.campaign)
+    rounds = database.run(reminders.upcoming_rounds, OPERATOR, now, args.campaign, args.limit)
+    print(reminder_words.upcoming_text(rules, rounds))
     return 0
 
 
 class PrintingSender:
-    """A Sender for the terminal: prints each message (tags and escapes undone)."""
+    """A Sender for the terminal: prints each message, worded plain."""
 
     def __init__(self) -> None:
         self.count = 0
 
-    async def send(self, chat_id: int, text_html: str) -> int:
+    async def send(self, chat_id: int, message: reminders.Outgoing) -> int:
         self.count += 1
-        plain = html.unescape(re.sub(r"</?b>", "", text_html))
-        print(texts.CLI_PRINTED_MESSAGE.format(chat=chat_id, message_id=self.count, text=plain))
+        print(reminder_words.printed_message_text(chat_id, message, self.count))
         return self.count
 
 
 def cmd_reminders_run_once(args: argparse.Namespace, settings: Settings) -> int:
     database = open_database(settings)
+    if not args.send:
+        preview = database.run(reminders.preview_round, OPERATOR, now_of(args))
+        print(reminder_words.preview_text(preview))
+        return 0
     report = asyncio.run(reminders.run_reminders(database, PrintingSender(), now_of(args)))
     if report.locked_out:
         print(texts.CLI_DISPATCH_BUSY, file=sys.stderr)
         return 1
-    print(
-        texts.CLI_RUN_ONCE.format(
-            sent=report.sent, failed=report.failed, skipped=report.skipped, retrying=report.retrying
-        )
-    )
+    print(reminder_words.run_once_text(report))
     return 0

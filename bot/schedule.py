@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
+from bot.refusals import Refusal
 from bot.texts import (
     DUE_TODAY,
     OVERDUE_DAYS,
@@ -81,8 +82,8 @@ _DAY_RULE = re.compile(
 _OFFSET_RULE = re.compile(r"(?P<sign>[+-]?)(?=\d)(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?")
 
 
-class RuleError(ValueError):
-    """A reminder rule (or quiet-day list) that cannot be understood; the message is for users."""
+class RuleError(Refusal, ValueError):
+    """A reminder rule (or quiet-day list) that cannot be understood; the sentence is for users."""
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,7 @@ def parse_rule(text: str) -> ReminderRule:
         return _day_rule(text, match)
     if match := _OFFSET_RULE.fullmatch(compact):
         return _offset_rule(text, match)
-    raise RuleError(RULE_UNKNOWN.format(rule=text.strip()))
+    raise RuleError(RULE_UNKNOWN, rule=text.strip())
 
 
 def parse_rules(rules: str | Iterable[str]) -> list[ReminderRule]:
@@ -185,10 +186,10 @@ def _day_rule(original: str, match: re.Match[str]) -> ReminderRule:
     days = _signed(original, match["sign"], int(match["days"]))
     hour, minute = int(match["hour"]), int(match["minute"])
     if hour > 23 or minute > 59:
-        raise RuleError(RULE_BAD_TIME.format(rule=original.strip()))
+        raise RuleError(RULE_BAD_TIME, rule=original.strip())
     limit = int(match["limit"]) if match["limit"] is not None else None
     if limit == 0:
-        raise RuleError(RULE_BAD_REPEAT.format(rule=original.strip()))
+        raise RuleError(RULE_BAD_REPEAT, rule=original.strip())
     if abs(days) > MAX_RULE_DAYS or (limit or 0) > MAX_REPEAT:
         raise _out_of_range(original)
     at = time(hour, minute)
@@ -219,7 +220,7 @@ def _offset_rule(original: str, match: re.Match[str]) -> ReminderRule:
 def _signed(original: str, sign: str, magnitude: int) -> int:
     """Apply the sign, insisting on one for any non-zero amount."""
     if magnitude and not sign:
-        raise RuleError(RULE_NEEDS_SIGN.format(rule=original.strip()))
+        raise RuleError(RULE_NEEDS_SIGN, rule=original.strip())
     return -magnitude if sign == "-" else magnitude
 
 
@@ -241,7 +242,7 @@ def _offset_text(minutes: int) -> str:
 def _out_of_range(original: str) -> RuleError:
     """The error for amounts beyond the bounds."""
     return RuleError(
-        RULE_OUT_OF_RANGE.format(days=MAX_RULE_DAYS, repeat=MAX_REPEAT, rule=original.strip())
+        RULE_OUT_OF_RANGE, days=MAX_RULE_DAYS, repeat=MAX_REPEAT, rule=original.strip()
     )
 
 
@@ -262,7 +263,7 @@ class QuietDays:
         object.__setattr__(self, "extra_workdays", frozenset(self.extra_workdays))
         if both := self.extra_holidays & self.extra_workdays:
             days = "、".join(sorted(day.isoformat() for day in both))
-            raise RuleError(QUIET_DATE_CONFLICT.format(days=days))
+            raise RuleError(QUIET_DATE_CONFLICT, days=days)
 
     @classmethod
     def from_iso(
@@ -315,7 +316,7 @@ def _iso_date(value: str) -> date:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise RuleError(QUIET_DATE_INVALID.format(value=value)) from None
+        raise RuleError(QUIET_DATE_INVALID, value=value) from None
 
 
 @lru_cache(maxsize=4096)

@@ -268,7 +268,8 @@ TIME_LEFT_MINUTES = "还剩{minutes}分钟"
 DUE_TODAY = "今天截止（{left}）"
 OVERDUE_TODAY = "今天已截止"
 OVERDUE_DAYS = "已逾期{days}天"
-# The reminder a unit receives (HTML; values escaped by the service).
+# The reminder a unit receives. <b> is Telegram HTML: bot/wording/reminders.py drops the tags
+# for the terminal and escapes the values.
 REMINDER_HEADER = "⏰ <b>材料报送提醒【{unit}】</b>"
 REMINDER_MANUAL_HEADER = "📣 <b>催办【{unit}】</b>：协调人提醒尽快报送材料"
 REMINDER_INTRO = "《{campaign}》还需报送 {owed} 项："
@@ -296,7 +297,6 @@ DEADLINE_SET_INDICATOR = (
     "指标{number}（{title}）的截止时间已改为 {deadline}（{tz}），提醒随之调整。"
 )
 DEADLINE_USAGE = "用法：/deadline [指标编号] YYYY-MM-DD[ HH:MM]，例如 /deadline 4 2023-10-20 18:00"
-DEADLINE_BAD_DATE = "日期无法识别：{value}（格式：2023-10-20 或 2023-10-20 18:00）"
 DEADLINE_FORMAT = "%Y-%m-%d %H:%M"
 UPCOMING_HEADER = "《{campaign}》接下来的提醒："
 UPCOMING_LINE = "{when}  {rules}  指标{indicators} → {units}"
@@ -310,6 +310,8 @@ REMIND_UNREACHED = "⚠ 无法催办（没有可用的群或联系人，或群�
 REMIND_NONE = "没有需要催办的单位。"
 CLI_RUN_ONCE = "已发送 {sent} 条，失败 {failed} 条，跳过 {skipped} 条，稍后重试 {retrying} 条。"
 CLI_PRINTED_MESSAGE = "—— 发往 {chat}（消息 {message_id}）——\n{text}"
+CLI_PREVIEW_MESSAGE = "—— 将发往 {chat}（试运行，未发送）——\n{text}"
+CLI_PREVIEW_DONE = "试运行：本次检查将发送 {count} 条，均未发送、未记录。加 --send 才会发送并记录。"
 CLI_DISPATCH_BUSY = "另一个提醒进程正在发送，本次未执行。"
 
 # --- review and export --------------------------------------------------------------------------

@@ -17,7 +17,17 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from telegram.ext import Application
 
 from bot.config import Settings
-from bot.services.reminders import ChatUnreachable, MessageRejected, RetryLater, run_reminders
+from bot.services.reminders import (
+    ChatUnreachable,
+    DispatchReport,
+    MessageRejected,
+    Outgoing,
+    RetryLater,
+    dispatch_pending,
+    run_reminders,
+)
+from bot.wording import html_escape
+from bot.wording.reminders import outgoing_text
 from handlers.context import BotContext
 
 log = logging.getLogger(__name__)
@@ -35,7 +45,11 @@ class TelegramSender:
     def __init__(self, bot: Bot) -> None:
         self._bot = bot
 
-    async def send(self, chat_id: int, text_html: str) -> int:
+    async def send(self, chat_id: int, message: Outgoing) -> int:
+        """Word one message of a round for Telegram (HTML) and send it."""
+        return await self.send_html(chat_id, outgoing_text(message, html_escape))
+
+    async def send_html(self, chat_id: int, text_html: str) -> int:
         """Send one HTML message; Telegram's failures become the service's exceptions."""
         try:
             try:
@@ -76,6 +90,12 @@ async def dispatch_reminders(context: BotContext) -> None:
     report = await run_reminders(context.db, TelegramSender(context.bot), context.now())
     if report.unreachable:
         log.warning("reminder chats unreachable: %s", report.unreachable)
+
+
+async def send_pending(context: BotContext) -> DispatchReport:
+    """Send what is pending now (a manual round just planned); if a pass is already running,
+    it or the next check sends it."""
+    return await dispatch_pending(context.db, TelegramSender(context.bot), context.now())
 
 
 def register_reminder_jobs(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]

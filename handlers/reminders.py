@@ -4,86 +4,41 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import Application, CommandHandler, filters
 
 from bot import texts
 from bot.importer import DEADLINE_TIME
-from bot.schedule import RuleError
 from bot.services import reminders
-from bot.services.access import NotAllowed
-from bot.services.campaigns import CampaignNotFound, UnitNotFound
-from handlers import render
-from handlers.common import actor_of
+from bot.wording import html_escape
+from bot.wording import reminders as wording
 from handlers.context import BotContext
-from handlers.jobs import TelegramSender
+from handlers.jobs import send_pending
 
-# Failures whose message is written for the person who typed the command.
-EXPECTED = (
-    NotAllowed,
-    RuleError,
-    reminders.ReminderError,
-    CampaignNotFound,
-    UnitNotFound,
-)
+
+def _message(update: Update) -> Message:
+    message = update.effective_message
+    assert message is not None  # noqa: S101 - CommandHandler guarantees it
+    return message
 
 
 async def remind(update: Update, context: BotContext) -> None:
     """/remind [unit]: a round now to that unit, or to every unit that still owes."""
-    message = update.effective_message
-    assert message is not None  # noqa: S101
-    actor = actor_of(update, context)
     named = " ".join(context.args or []).strip() or None
-    try:
-        result = await reminders.remind_now(
-            context.db, TelegramSender(context.bot), context.now(), named, actor=actor
-        )
-    except EXPECTED as error:
-        await message.reply_text(render.escape(str(error)))
-        return
-    await message.reply_text(remind_text(result))
-
-
-def remind_text(result: reminders.RemindResult) -> str:
-    lines = []
-    if result.units:
-        lines.append(texts.REMIND_DONE.format(count=len(result.units), units=_names(result.units)))
-    if result.unreached:
-        lines.append(texts.REMIND_UNREACHED.format(units=_names(result.unreached)))
-    if result.nothing_owed:
-        lines.append(texts.REMIND_NOTHING_OWED.format(units=_names(result.nothing_owed)))
-    return "\n".join(lines) or texts.REMIND_NONE
+    planned = await context.act(update, reminders.plan_manual_round, context.now(), named)
+    await send_pending(context)
+    await _message(update).reply_text(wording.remind_text(planned, html_escape))
 
 
 async def set_deadline(update: Update, context: BotContext) -> None:
     """/deadline [indicator] YYYY-MM-DD [HH:MM]: move a deadline; reminders follow."""
-    message = update.effective_message
-    assert message is not None  # noqa: S101
-    actor = actor_of(update, context)
     parsed = parse_deadline_args(context.args or [])
     if parsed is None:
-        await message.reply_text(texts.DEADLINE_USAGE)
+        await _message(update).reply_text(texts.DEADLINE_USAGE)
         return
     indicator, when = parsed
-    try:
-        with context.db.uow() as uow:
-            result = reminders.set_deadline(uow, when, indicator, actor=actor)
-    except EXPECTED as error:
-        await message.reply_text(render.escape(str(error)))
-        return
-    deadline = result.deadline.strftime(texts.DEADLINE_FORMAT)
-    if result.indicator is None:
-        reply = texts.DEADLINE_SET_CAMPAIGN.format(
-            title=render.escape(result.title), deadline=deadline, tz=result.timezone
-        )
-    else:
-        reply = texts.DEADLINE_SET_INDICATOR.format(
-            number=render.escape(result.indicator),
-            title=render.escape(result.title),
-            deadline=deadline,
-            tz=result.timezone,
-        )
-    await message.reply_text(reply)
+    result = await context.act(update, reminders.set_deadline, when, indicator)
+    await _message(update).reply_text(wording.deadline_text(result, html_escape))
 
 
 def parse_deadline_args(args: list[str]) -> tuple[str | None, datetime] | None:
@@ -104,50 +59,25 @@ def parse_deadline_args(args: list[str]) -> tuple[str | None, datetime] | None:
 
 async def pause(update: Update, context: BotContext) -> None:
     """/pause in a group: no reminders there until /resume."""
-    await _pause_or_resume(update, context, paused=True)
+    result = await context.act(update, reminders.pause)
+    await _message(update).reply_text(wording.pause_text(result))
 
 
 async def resume(update: Update, context: BotContext) -> None:
     """/resume in a group: reminders again from the next round."""
-    await _pause_or_resume(update, context, paused=False)
-
-
-async def _pause_or_resume(update: Update, context: BotContext, *, paused: bool) -> None:
-    message, chat = update.effective_message, update.effective_chat
-    assert message is not None and chat is not None  # noqa: S101
-    actor = actor_of(update, context)
-    change = reminders.pause if paused else reminders.resume
-    try:
-        with context.db.uow() as uow:
-            change(uow, chat.id, actor=actor)
-    except EXPECTED as error:
-        await message.reply_text(render.escape(str(error)))
-        return
-    await message.reply_text(texts.REMINDERS_PAUSED if paused else texts.REMINDERS_RESUMED)
+    result = await context.act(update, reminders.resume)
+    await _message(update).reply_text(wording.pause_text(result))
 
 
 async def rules(update: Update, context: BotContext) -> None:
     """/rules: show the reminder rules; /rules RULE, RULE…: replace them (coordinators)."""
-    message = update.effective_message
-    assert message is not None  # noqa: S101
     written = " ".join(context.args or []).strip()
-    try:
-        with context.db.uow() as uow:
-            if written:
-                result = reminders.set_rules(uow, [written], actor=actor_of(update, context))
-            else:
-                result = reminders.current_rules(uow)
-    except EXPECTED as error:
-        await message.reply_text(render.escape(str(error)))
-        return
-    template = texts.RULES_SET if written else texts.RULES_CURRENT
-    await message.reply_text(
-        template.format(campaign=render.escape(result.campaign), rules="、".join(result.rules))
-    )
-
-
-def _names(names: tuple[str, ...]) -> str:
-    return "、".join(render.escape(name) for name in names)
+    if written:
+        result = await context.act(update, reminders.set_rules, [written])
+    else:
+        result = await context.act(update, reminders.current_rules)
+    reply = wording.rules_text(result, html_escape, changed=bool(written))
+    await _message(update).reply_text(reply)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -9,7 +9,10 @@ import sys
 from pathlib import Path
 
 from openpyxl import load_workbook
+from sqlalchemy import select
 
+from bot.db import Database
+from bot.models import Chat, ReminderDispatch, Unit
 from tests.conftest import ROOT
 
 
@@ -86,3 +89,69 @@ def test_export_writes_the_package_zip(tmp_path: Path) -> None:
     empty = run_cli(tmp_path, "export", "--out", str(tmp_path / "out"))
     assert empty.returncode == 0, empty.stderr
     assert "还没有可导出的材料" in empty.stdout
+
+
+def bind_police_group(tmp_path: Path) -> None:
+    """A group bound to 公安局, as /bind would leave it (the CLI has no /bind)."""
+    database = Database(f"sqlite:///{tmp_path / 'cli.db'}")
+    try:
+        with database.uow() as uow:
+            unit = uow.session.scalar(select(Unit).where(Unit.name == "公安局"))
+            assert unit is not None
+            uow.session.add(
+                Chat(telegram_chat_id=-1001, kind="unit", unit_id=unit.id, title="公安局工作群")
+            )
+            uow.commit()
+    finally:
+        database.dispose()
+
+
+def ledger_statuses(tmp_path: Path) -> list[str]:
+    database = Database(f"sqlite:///{tmp_path / 'cli.db'}")
+    try:
+        with database.uow() as uow:
+            return list(uow.session.scalars(select(ReminderDispatch.status)))
+    finally:
+        database.dispose()
+
+
+MONDAY = "2023-10-16T09:01+08:00"
+
+
+def test_run_once_is_a_dry_run_in_plain_text_unless_send_is_given(tmp_path: Path) -> None:
+    run_cli(tmp_path, "import")
+    bind_police_group(tmp_path)
+    dry = run_cli(tmp_path, "--now", MONDAY, "reminders", "run-once")
+    assert dry.returncode == 0, dry.stderr
+    assert "—— 将发往 -1001（试运行，未发送）——" in dry.stdout
+    assert "⏰ 材料报送提醒【公安局】" in dry.stdout
+    assert "<b>" not in dry.stdout
+    assert "试运行：本次检查将发送 1 条" in dry.stdout
+    assert ledger_statuses(tmp_path) == []
+
+    sent = run_cli(tmp_path, "--now", MONDAY, "reminders", "run-once", "--send")
+    assert sent.returncode == 0, sent.stderr
+    assert "—— 发往 -1001（消息 1）——" in sent.stdout
+    assert "⏰ 材料报送提醒【公安局】" in sent.stdout
+    assert "<b>" not in sent.stdout
+    assert "已发送 1 条" in sent.stdout
+    assert "sent" in ledger_statuses(tmp_path)
+
+    again = run_cli(tmp_path, "--now", MONDAY, "reminders", "run-once")
+    assert "试运行：本次检查将发送 0 条" in again.stdout
+
+
+def test_reminder_commands_print_the_refusal_sentence_and_fail(tmp_path: Path) -> None:
+    run_cli(tmp_path, "import")
+    bad_rule = run_cli(tmp_path, "reminders", "set", "every day")
+    assert bad_rule.returncode == 1
+    assert "规则无法识别：every day" in bad_rule.stderr
+    no_indicator = run_cli(tmp_path, "deadline", "--indicator", "9", "2023-10-20")
+    assert no_indicator.returncode == 1
+    assert "找不到指标“9”。现有指标：1、2、3、4、5、6、7" in no_indicator.stderr
+    moved = run_cli(tmp_path, "deadline", "--indicator", "4", "2023-10-20T18:00")
+    assert moved.returncode == 0, moved.stderr
+    assert "指标4（加强知识产权行政保护工作情况）的截止时间已改为 2023-10-20 18:00" in moved.stdout
+    listed = run_cli(tmp_path, "--now", MONDAY, "reminders", "list")
+    assert "当前的提醒规则：-3d 09:00" in listed.stdout
+    assert "2023-10-18 09:00  0d 09:00  指标1、2、3、5、6、7 → " in listed.stdout  # 4 moved

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,17 +17,22 @@ from bot.services.reminders import (
     ADVISORY_LOCK_KEY,
     MAX_ATTEMPTS,
     ChatUnreachable,
+    DispatchReport,
+    ManualRound,
+    Outgoing,
     RetryLater,
     dispatch_pending,
     pause,
+    plan_manual_round,
     plan_round,
-    remind_now,
     resume,
     run_reminders,
     set_deadline,
     set_rules,
     upcoming_rounds,
 )
+from bot.wording import html_escape
+from bot.wording.reminders import outgoing_text
 from tests.test_obligations import add_submission
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -39,6 +44,7 @@ GROUP = {name: -1000 - n for n, name in enumerate(UNITS)}
 COORDINATORS = -999
 COORDINATOR = Actor(1, COORDINATORS, "coordinator", True, True, None, "协调员")
 CONTACT = Actor(2, GROUP["公安局"], "unit", False, True, "公安局", "民警")
+OPERATOR = Actor.operator()
 
 
 class Killed(BaseException):
@@ -47,14 +53,15 @@ class Killed(BaseException):
 
 @dataclass
 class FakeSender:
-    """Records what would reach Telegram; can answer 403 or 429 for chosen chats."""
+    """Records what would reach Telegram (worded as the bot words it); can answer 403 or 429
+    for chosen chats."""
 
     unreachable: set[int] = field(default_factory=set)
     busy: dict[int, int] = field(default_factory=dict)  # chat → 429s still to answer
     die_on: int | None = None
     sent: list[tuple[int, str]] = field(default_factory=list)
 
-    async def send(self, chat_id: int, text_html: str) -> int:
+    async def send(self, chat_id: int, message: Outgoing) -> int:
         if chat_id == self.die_on:
             raise Killed
         if chat_id in self.unreachable:
@@ -62,7 +69,7 @@ class FakeSender:
         if self.busy.get(chat_id, 0) > 0:
             self.busy[chat_id] -= 1
             raise RetryLater(3, "Too Many Requests: retry after 3")
-        self.sent.append((chat_id, text_html))
+        self.sent.append((chat_id, outgoing_text(message, html_escape)))
         return len(self.sent)
 
     def to(self, chat_id: int) -> list[str]:
@@ -93,6 +100,23 @@ def add_contact(database: Database, unit_name: str, user_id: int) -> None:
 async def check(database: Database, sender: FakeSender, now: datetime) -> None:
     """One run of the reminder job: plan what is due, send what is pending."""
     await run_reminders(database, sender, now)
+
+
+async def remind(
+    database: Database,
+    sender: FakeSender,
+    now: datetime,
+    unit: str | None = None,
+    actor: Actor = COORDINATOR,
+) -> tuple[ManualRound, DispatchReport]:
+    """/remind as the bot does it: plan the manual round, then send what is pending."""
+    with database.uow() as uow:
+        planned = plan_manual_round(uow, actor, now, unit)
+    return planned, await dispatch_pending(database, sender, now)
+
+
+def in_group(actor: Actor, chat_id: int) -> Actor:
+    return replace(actor, chat_id=chat_id, chat_kind="unit")
 
 
 def unit_id(database: Database, name: str) -> int:
@@ -230,7 +254,7 @@ async def test_heads_ups_missed_until_after_the_deadline_are_skipped_but_chasing
 async def test_a_paused_group_gets_nothing_until_resumed(seeded: Database) -> None:
     bind_groups(seeded)
     with seeded.uow() as uow:
-        result = pause(uow, GROUP["公安局"], actor=COORDINATOR)
+        result = pause(uow, in_group(COORDINATOR, GROUP["公安局"]))
     assert result.paused
     assert result.unit == "公安局"
     sender = FakeSender()
@@ -238,7 +262,7 @@ async def test_a_paused_group_gets_nothing_until_resumed(seeded: Database) -> No
     assert sender.to(GROUP["公安局"]) == []
     assert len(sender.to(GROUP["文旅局"])) == 1
     with seeded.uow() as uow:
-        resume(uow, GROUP["公安局"], actor=COORDINATOR)
+        resume(uow, in_group(COORDINATOR, GROUP["公安局"]))
     await check(seeded, sender, MONDAY_0901 + timedelta(hours=1))
     assert sender.to(GROUP["公安局"]) == []  # a paused round is not sent late
     await check(seeded, sender, MONDAY_0901 + timedelta(days=1))
@@ -248,7 +272,7 @@ async def test_a_paused_group_gets_nothing_until_resumed(seeded: Database) -> No
 def test_only_a_coordinator_may_pause_reminders(seeded: Database) -> None:
     bind_groups(seeded)
     with seeded.uow() as uow, pytest.raises(NotAllowed):
-        pause(uow, GROUP["公安局"], actor=CONTACT)
+        pause(uow, CONTACT)
 
 
 async def test_a_group_that_removed_the_bot_falls_back_to_contacts_and_is_reported(
@@ -308,13 +332,13 @@ async def test_moving_the_deadline_moves_the_rounds(seeded: Database) -> None:
     bind_groups(seeded, "公安局", coordinators=False)
     with seeded.uow() as uow:
         naive = datetime(2023, 10, 25, 18, 0)  # noqa: DTZ001 - naive means campaign time
-        result = set_deadline(uow, naive)
+        result = set_deadline(uow, OPERATOR, naive)
     assert result.deadline == datetime(2023, 10, 25, 18, 0, tzinfo=SHANGHAI)
     sender = FakeSender()
     await check(seeded, sender, MONDAY_0901)
     assert sender.sent == []
     with seeded.uow() as uow:
-        [first, *_] = upcoming_rounds(uow, MONDAY_0901)
+        [first, *_] = upcoming_rounds(uow, OPERATOR, MONDAY_0901)
     assert first.due_at == datetime(2023, 10, 23, 9, 0, tzinfo=SHANGHAI)  # Sun → Mon
     assert "公安局" in first.units
     await check(seeded, sender, datetime(2023, 10, 23, 9, 0, tzinfo=SHANGHAI))
@@ -323,10 +347,10 @@ async def test_moving_the_deadline_moves_the_rounds(seeded: Database) -> None:
 
 async def test_one_indicator_can_have_its_own_deadline(seeded: Database) -> None:
     with seeded.uow() as uow:
-        result = set_deadline(uow, datetime(2023, 10, 30, 18, 0, tzinfo=SHANGHAI), "7")
+        result = set_deadline(uow, OPERATOR, datetime(2023, 10, 30, 18, 0, tzinfo=SHANGHAI), "7")
     assert result.indicator == "7"
     with seeded.uow() as uow:
-        rounds = upcoming_rounds(uow, MONDAY_0901, limit=50)
+        rounds = upcoming_rounds(uow, OPERATOR, MONDAY_0901, limit=50)
     friday = datetime(2023, 10, 27, 9, 0, tzinfo=SHANGHAI)  # -3d before Monday the 30th
     [late] = [r for r in rounds if r.due_at == friday]
     assert "-3d 09:00" in late.rules
@@ -337,16 +361,18 @@ def test_rules_are_validated_stored_canonically_and_reserved_for_coordinators(
     seeded: Database,
 ) -> None:
     with seeded.uow() as uow:
-        stored = set_rules(uow, ["－３d ９:００", "-1d 09:00, +1d 09:00 daily x3", "-120m"])
+        stored = set_rules(
+            uow, OPERATOR, ["－３d ９:００", "-1d 09:00, +1d 09:00 daily x3", "-120m"]
+        )
     assert stored.rules == ("-3d 09:00", "-1d 09:00", "+1d 09:00 daily x3", "-2h")
     with seeded.uow() as uow, pytest.raises(RuleError, match="规则无法识别：every day"):
-        set_rules(uow, ["-1d 09:00", "every day"])
+        set_rules(uow, OPERATOR, ["-1d 09:00", "every day"])
     with seeded.uow() as uow, pytest.raises(RuleError, match="截止前"):
-        set_rules(uow, ["3d 09:00"])
+        set_rules(uow, OPERATOR, ["3d 09:00"])
     with seeded.uow() as uow, pytest.raises(RuleError, match="至少"):
-        set_rules(uow, [" "])
+        set_rules(uow, OPERATOR, [" "])
     with seeded.uow() as uow, pytest.raises(NotAllowed):
-        set_rules(uow, ["-1d 09:00"], actor=CONTACT)
+        set_rules(uow, CONTACT, ["-1d 09:00"])
 
 
 # --- /remind --------------------------------------------------------------------------------
@@ -357,21 +383,19 @@ async def test_remind_sends_a_manual_round_to_every_owing_unit_at_once(seeded: D
     add_submission(seeded, "县人民法院", "7")
     sender = FakeSender()
     now = datetime(2023, 10, 16, 8, 0, tzinfo=SHANGHAI)  # before any scheduled round
-    result = await remind_now(seeded, sender, now, actor=COORDINATOR)
+    result, report = await remind(seeded, sender, now)
     assert set(result.units) == set(UNITS) - {"县人民法院"}
     assert result.nothing_owed == ("县人民法院",)
-    assert result.report.sent == 6
+    assert report.sent == 6
     assert all("催办" in sender.to(GROUP[name])[0] for name in result.units)
-    again = await remind_now(
-        seeded, sender, now + timedelta(minutes=1), "公安局", actor=COORDINATOR
-    )
+    again, _ = await remind(seeded, sender, now + timedelta(minutes=1), "公安局")
     assert again.units == ("公安局",)
     assert len(sender.to(GROUP["公安局"])) == 2
 
 
 async def test_only_a_coordinator_may_remind(seeded: Database) -> None:
     with pytest.raises(NotAllowed):
-        await remind_now(seeded, FakeSender(), MONDAY_0901, actor=CONTACT)
+        await remind(seeded, FakeSender(), MONDAY_0901, actor=CONTACT)
 
 
 # --- replicas -------------------------------------------------------------------------------
@@ -406,9 +430,9 @@ async def test_done_when_indicator_four_due_in_a_day_and_two_minutes_with_rule_m
     bind_groups(seeded)
     add_submission(seeded, "文旅局", "4")
     with seeded.uow() as uow:
-        set_rules(uow, ["-1d"])
+        set_rules(uow, OPERATOR, ["-1d"])
     with seeded.uow() as uow:
-        set_deadline(uow, start + timedelta(days=1, minutes=2), "4")
+        set_deadline(uow, OPERATOR, start + timedelta(days=1, minutes=2), "4")
     sender = FakeSender()
     await check(seeded, sender, start)
     assert sender.sent == []
@@ -433,6 +457,6 @@ async def test_done_when_indicator_four_due_in_a_day_and_two_minutes_with_rule_m
 
 def test_deadlines_are_shown_in_the_campaign_zone(seeded: Database) -> None:
     with seeded.uow() as uow:
-        result = set_deadline(uow, datetime(2023, 10, 20, 2, 0, tzinfo=UTC))
+        result = set_deadline(uow, OPERATOR, datetime(2023, 10, 20, 2, 0, tzinfo=UTC))
     assert result.deadline.tzinfo is not None
     assert result.deadline.hour == 10

@@ -29,6 +29,7 @@ from sqlalchemy import select
 from bot.db import Database
 from bot.models import Contact, InboxUpdate, ReminderDispatch, Submission, Unit
 from bot.schedule import QuietDays
+from bot.services.access import Actor
 from bot.services.onboarding import bind_chat, ensure_coordinator, who_is
 from bot.services.reminders import set_deadline, set_rules
 from bot.storage import FileStore
@@ -203,9 +204,9 @@ async def test_a_bot_killed_mid_round_sends_each_owing_group_exactly_one_reminde
     }
     coordinators = emu.add_group("迎检协调组", [coordinator])
     with database.uow() as uow:
-        set_rules(uow, ["-15d 09:00"])
+        set_rules(uow, Actor.operator(), ["-15d 09:00"])
     with database.uow() as uow:
-        set_deadline(uow, deadline)
+        set_deadline(uow, Actor.operator(), deadline)
     with database.uow() as uow:
         ensure_coordinator(uow, user_id=coordinator.id, display_name="协调员")
     with database.uow() as uow:
@@ -264,7 +265,9 @@ async def test_an_upload_fetched_but_not_handled_when_killed_is_replayed_once_an
 ) -> None:
     officer = emu.add_user("李警官")
     with database.uow() as uow:
-        set_rules(uow, ["-1d"])  # the seed's 2023 rounds are long gone: no reminders here
+        set_rules(
+            uow, Actor.operator(), ["-1d"]
+        )  # the seed's 2023 rounds are long gone: no reminders here
         unit = uow.session.scalar(select(Unit).where(Unit.name == "公安局"))
         assert unit is not None
         uow.session.add(
@@ -329,7 +332,7 @@ async def test_in_webhook_mode_telegram_posts_updates_with_the_secret_and_the_bo
 ) -> None:
     officer = emu.add_user("李警官")
     with database.uow() as uow:
-        set_rules(uow, ["-1d"])  # no reminders here
+        set_rules(uow, Actor.operator(), ["-1d"])  # no reminders here
         unit = uow.session.scalar(select(Unit).where(Unit.name == "公安局"))
         assert unit is not None
         uow.session.add(

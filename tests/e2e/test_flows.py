@@ -501,7 +501,7 @@ async def test_a_reminder_sent_to_a_group_that_just_became_a_supergroup_arrives_
     assert coordinator is not None
     basic = bot.emu.add_basic_group("文旅局工作群", [coordinator])
     supergroup = bot.emu.upgrade_to_supergroup(basic, by=coordinator)
-    message_id = await TelegramSender(bot.application.bot).send(basic.id, "提醒：材料明日截止")
+    message_id = await TelegramSender(bot.application.bot).send_html(basic.id, "提醒：材料明日截止")
     [arrived] = await bot.emu.wait_for_messages(supergroup)
     assert arrived.plain_text == "提醒：材料明日截止"
     assert arrived.message_id == message_id

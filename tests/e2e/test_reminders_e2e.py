@@ -192,6 +192,20 @@ async def test_pause_in_a_group_stops_its_reminders_and_resume_brings_them_back(
     assert len(reminders_in(bot, culture)) == 2
 
 
+async def test_a_bad_rule_or_indicator_is_answered_with_what_was_typed_shown_literally(
+    bot: Bot,
+) -> None:
+    coordinator = bot.coordinator
+    assert coordinator is not None
+    [rule] = await bot.say(coordinator, coordinator, "/rules <b>-1d")
+    assert rule.plain_text == "规则无法识别：<b>-1d（示例：-3d 09:00、+1d 09:00 daily x5、-2h）"
+    [indicator] = await bot.say(coordinator, coordinator, "/deadline 99 2023-10-20")
+    assert indicator.plain_text == "找不到指标“99”。现有指标：1、2、3、4、5、6、7"
+    [shown] = await bot.say(coordinator, coordinator, "/rules")
+    assert shown.plain_text.startswith("《yongning-ip-2023》当前的提醒规则：-3d 09:00、")
+    assert bot.emu.stats.errors == 0
+
+
 # ----- a group that removed the bot --------------------------------------------------------
 
 
