@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import texts
-from bot.config import Settings, get_settings
+from bot.config import MIN_WEBHOOK_SECRET, Settings, get_settings
 from bot.db import Database
 from bot.importer import DEADLINE_TIME, ImportFailure, Overrides, read_workbook
 from bot.schedule import RuleError
@@ -337,6 +337,10 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.telegram_bot_token and settings.webhook_url and not settings.webhook_secret_ok:
+        # Refused before anything starts; the message never repeats the secret it was given.
+        print(texts.WEBHOOK_SECRET_NEEDED.format(minimum=MIN_WEBHOOK_SECRET), file=sys.stderr)
+        return 1
     open_database(settings).dispose()
     from handlers.run import run_bot  # the one lazy import of the Telegram layer
 

@@ -250,6 +250,12 @@ CLI_SANDBOX = (
 )
 SANDBOX_READY = "沙盒已就绪：协调员（id {user_id}）已登记为协调人。试试：/invite 公安局，然后 :user 公安局联络员、:chat private、:start 令牌；在“公安局工作群”里用协调员发送 /bind 公安局。"
 COORDINATOR_INVITE_WORDS = ("协调人", "coordinator")
+WEBHOOK_SECRET_NEEDED = (
+    "未启动：Webhook 模式（设置了 WEBHOOK_URL）需要 WEBHOOK_SECRET，至少 {minimum} 个字符，"
+    "只能包含字母、数字、_ 和 -。生成一个：\n"
+    '  python -c "import secrets; print(secrets.token_urlsafe(32))"\n'
+    "把输出写入 .env 的 WEBHOOK_SECRET= 后重新启动。"
+)
 
 # --- reminders ----------------------------------------------------------------------------------
 # Rules and quiet days (bot/schedule.py).
