@@ -3,7 +3,9 @@ checked, and an update answered 200 is in the durable inbox, so a SIGKILL loses 
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
@@ -96,7 +98,7 @@ async def test_in_webhook_mode_telegram_posts_updates_with_the_secret_and_the_bo
 ) -> None:
     officer = police_officer(emu, database)
     port = free_port()
-    await bots.start(**webhook_env(port))
+    bot = await bots.start(**webhook_env(port))
     hook = f"http://127.0.0.1:{port}{HOOK_PATH}"
     assert emu.api.webhook["url"] == hook
     assert emu.api.webhook["secret_token"] == SECRET
@@ -110,6 +112,9 @@ async def test_in_webhook_mode_telegram_posts_updates_with_the_secret_and_the_bo
     assert emu.calls_to("getUpdates") == []
     await bots.until(lambda: all(handled(database).values()), "both updates marked handled")
     assert len(handled(database)) == 2  # each post went through the durable inbox
+
+    bot.send_signal(signal.SIGTERM)  # as systemd stops it: a clean exit
+    assert await asyncio.wait_for(bot.wait(), WAIT) == 0
 
 
 async def test_a_forged_post_without_the_secret_or_with_a_wrong_one_gets_403_and_changes_nothing(
