@@ -23,6 +23,7 @@ from bot import texts
 from bot.config import MIN_WEBHOOK_SECRET, Settings, get_settings
 from bot.db import Database
 from bot.importer import DEADLINE_TIME, ImportFailure, Overrides, read_workbook
+from bot.redaction import redact_logs
 from bot.schedule import RuleError
 from bot.services import reminders
 from bot.services.campaigns import (
@@ -56,11 +57,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
     for noisy in ("httpx", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    redact_logs(settings)  # proxy and database passwords, token and webhook secret masked
     command: Callable[[argparse.Namespace, Settings], int] = args.command
     try:
         return command(args, settings)
     except EXPECTED_ERRORS as error:
         print(texts.CLI_ERROR.format(message=error), file=sys.stderr)
+        return 1
+    except Exception:
+        # Through logging (its redacting filter), not Python's own traceback printer: an
+        # error from the proxy or the database may carry their credentials.
+        log.critical("%s failed", command.__name__, exc_info=True)
         return 1
 
 

@@ -12,6 +12,7 @@ from telegram import Update
 
 from bot import texts
 from bot.config import Settings
+from bot.redaction import redact_url
 from handlers.app import build_application, build_runtime
 from handlers.context import Runtime
 from handlers.webhook import serve_webhook
@@ -32,6 +33,12 @@ def run_bot(settings: Settings, now: datetime | None = None) -> int:
         asyncio.run(_sandbox(settings, runtime))
         return 0
     application = build_application(settings, runtime)
+    log.info(
+        "database %s; Telegram at %s via %s",
+        redact_url(settings.database_url),
+        redact_url(settings.telegram_base_url.removesuffix("/bot")),
+        redact_url(settings.telegram_proxy) if settings.telegram_proxy else "a direct connection",
+    )
     if settings.webhook_url:
         # Our own server, not run_webhook: an update is in the inbox before Telegram's 200.
         asyncio.run(serve_webhook(application, settings))
