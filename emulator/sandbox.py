@@ -295,6 +295,9 @@ def logs_to_file(path: Path, terminal: tuple[TextIO, ...] = ()) -> Iterator[None
     to_file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     for handler in on_terminal:
         root.removeHandler(handler)
+        for kept in handler.filters:  # e.g. the bot's redaction of credentials
+            if kept not in to_file.filters:
+                to_file.addFilter(kept)
     # With no handler left, logging's last resort would print warnings to stderr.
     root.addHandler(to_file)
     try:
