@@ -35,6 +35,7 @@ from bot.services.campaigns import (
     unit_registry,
 )
 from bot.services.export import build_package
+from bot.services.housekeeping import sweep_orphan_blobs
 from bot.services.obligations import owed_items
 from bot.services.onboarding import create_invite
 from bot.services.summary import summary
@@ -134,6 +135,12 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--campaign")
     cmd.add_argument("--out", type=Path, default=Path("export"), help="folder (default ./export)")
     cmd.set_defaults(command=cmd_export)
+
+    cmd = commands.add_parser(
+        "sweep", help="remove stored files nothing refers to (after ORPHAN_BLOB_GRACE_HOURS)"
+    )
+    cmd.add_argument("--grace-hours", type=int, help="default: ORPHAN_BLOB_GRACE_HOURS")
+    cmd.set_defaults(command=cmd_sweep)
 
     cmd = commands.add_parser("run", help="start the bot (offline sandbox without a token)")
     cmd.set_defaults(command=cmd_run)
@@ -340,6 +347,24 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     print(texts.EXPORT_READY.format(files=result.files, parts=len(result.parts)))
     for part in result.parts:
         print(texts.CLI_EXPORT_WRITTEN.format(path=part, size=part.stat().st_size))
+    return 0
+
+
+def cmd_sweep(args: argparse.Namespace, settings: Settings) -> int:
+    hours = settings.orphan_blob_grace_hours if args.grace_hours is None else args.grace_hours
+    database = open_database(settings)
+    report = database.run(
+        sweep_orphan_blobs, FileStore(settings.storage_dir), now_of(args), timedelta(hours=hours)
+    )
+    print(
+        texts.CLI_SWEEP_DONE.format(
+            removed=report.removed,
+            size=report.removed_bytes,
+            in_use=report.kept_in_use,
+            young=report.kept_young,
+            hours=hours,
+        )
+    )
     return 0
 
 

@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     concurrent_updates: int = 16
     max_upload_mb: int = 20
     reminder_check_seconds: int = 60
+    # Files in the store that nothing refers to (a question cancelled, a file refused after
+    # download) are removed once unreferenced for this long (a daily job, `python -m bot sweep`).
+    orphan_blob_grace_hours: int = 24
     log_level: str = "INFO"
 
     @property

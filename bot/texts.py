@@ -339,6 +339,7 @@ EXPORT_SINGLE = "材料包_{code}_{date}.zip"
 EXPORT_SUMMARY_NAME = "汇总.xlsx"
 EXPORT_UNGROUPED = "未分组"
 CLI_EXPORT_WRITTEN = "已写入：{path}（{size}）"
+CLI_SWEEP_DONE = "已删除 {removed} 个无人引用的文件（{size} 字节）；保留在用的 {in_use} 个，以及无人引用未满 {hours} 小时的 {young} 个。"
 EXPORT_GROUP_DIR = "{number}、{title}"
 INVITE_SENT_PRIVATELY = "邀请链接只能使用一次，已私信发给您，请转发给对方。"
 INVITE_PRIVATE_FAILED = (
