@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from bot import texts
-from bot.config import Settings, get_settings
+from bot.config import MIN_WEBHOOK_SECRET, Settings, get_settings
 from bot.db import Database
 from bot.importer import DEADLINE_TIME, ImportFailure, Overrides, read_workbook
+from bot.redaction import redact_logs
 from bot.refusals import Refusal
 from bot.services import reminders
 from bot.services.access import Actor
@@ -33,6 +34,7 @@ from bot.services.campaigns import (
     unit_registry,
 )
 from bot.services.export import plan_package, write_package
+from bot.services.housekeeping import sweep_orphan_blobs
 from bot.services.obligations import owed_items
 from bot.services.onboarding import create_invite
 from bot.services.people import list_people, revoke, set_role
@@ -68,11 +70,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
     for noisy in ("httpx", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    redact_logs(settings)  # proxy and database passwords, token and webhook secret masked
     command: Callable[[argparse.Namespace, Settings], int] = args.command
     try:
         return command(args, settings)
     except EXPECTED_ERRORS as error:
         print(texts.CLI_ERROR.format(message=error), file=sys.stderr)
+        return 1
+    except Exception:
+        # Through logging (its redacting filter), not Python's own traceback printer: an
+        # error from the proxy or the database may carry their credentials.
+        log.critical("%s failed", command.__name__, exc_info=True)
         return 1
 
 
@@ -149,6 +157,12 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("target", help="Telegram id, @username or name")
     cmd.add_argument("role", help="协调人|coordinator or 联系人|contact")
     cmd.set_defaults(command=cmd_role)
+
+    cmd = commands.add_parser(
+        "sweep", help="remove stored files nothing refers to (after ORPHAN_BLOB_GRACE_HOURS)"
+    )
+    cmd.add_argument("--grace-hours", type=int, help="default: ORPHAN_BLOB_GRACE_HOURS")
+    cmd.set_defaults(command=cmd_sweep)
 
     cmd = commands.add_parser("run", help="start the bot (offline sandbox without a token)")
     cmd.set_defaults(command=cmd_run)
@@ -368,7 +382,29 @@ def cmd_role(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_sweep(args: argparse.Namespace, settings: Settings) -> int:
+    hours = settings.orphan_blob_grace_hours if args.grace_hours is None else args.grace_hours
+    database = open_database(settings)
+    report = database.run(
+        sweep_orphan_blobs, FileStore(settings.storage_dir), now_of(args), timedelta(hours=hours)
+    )
+    print(
+        texts.CLI_SWEEP_DONE.format(
+            removed=report.removed,
+            size=report.removed_bytes,
+            in_use=report.kept_in_use,
+            young=report.kept_young,
+            hours=hours,
+        )
+    )
+    return 0
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.telegram_bot_token and settings.webhook_url and not settings.webhook_secret_ok:
+        # Refused before anything starts; the message never repeats the secret it was given.
+        print(texts.WEBHOOK_SECRET_NEEDED.format(minimum=MIN_WEBHOOK_SECRET), file=sys.stderr)
+        return 1
     open_database(settings).dispose()
     from handlers.run import run_bot  # the one lazy import of the Telegram layer
 

@@ -5,6 +5,7 @@ Nothing else in the project reads os.environ.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,6 +14,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
+# Telegram accepts 1-256 characters of A-Z a-z 0-9 _ - as a webhook secret; 32 of them (about
+# 190 bits from secrets.token_urlsafe(32)) cannot be guessed by whoever finds the webhook's URL.
+MIN_WEBHOOK_SECRET = 32
+_WEBHOOK_SECRET = re.compile(rf"[A-Za-z0-9_-]{{{MIN_WEBHOOK_SECRET},256}}")
 
 
 class Settings(BaseSettings):
@@ -46,7 +51,15 @@ class Settings(BaseSettings):
     concurrent_updates: int = 16
     max_upload_mb: int = 20
     reminder_check_seconds: int = 60
+    # Files in the store that nothing refers to (a question cancelled, a file refused after
+    # download) are removed once unreferenced for this long (a daily job, `python -m bot sweep`).
+    orphan_blob_grace_hours: int = 24
     log_level: str = "INFO"
+
+    @property
+    def webhook_secret_ok(self) -> bool:
+        """Whether WEBHOOK_SECRET is long enough and made of what Telegram accepts."""
+        return _WEBHOOK_SECRET.fullmatch(self.webhook_secret) is not None
 
     @property
     def download_limit_bytes(self) -> int:

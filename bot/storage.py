@@ -4,6 +4,10 @@ Layout: `root/ab/cd/<sha256>`, where `ab` and `cd` are the first two byte pairs 
 A write goes to a `.tmp-*` file directly under `root` (same filesystem, so the final
 `os.replace` is atomic), is hashed while it is copied, fsynced, and only then renamed to its
 final name. A final name therefore always holds exactly the bytes its name promises.
+
+A file's modification time is its last write: storing bytes that are already there touches
+it, so the sweep of unreferenced files (bot/services/housekeeping.py) leaves it alone while
+the row that will point at it is being written.
 """
 
 from __future__ import annotations
@@ -16,8 +20,9 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -45,6 +50,15 @@ class ByteSource(Protocol):
     """Anything with a binary `read(size)`: an open file, BytesIO, a download stream."""
 
     def read(self, size: int, /) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class BlobInfo:
+    """A stored file as the sweep sees it."""
+
+    key: str
+    size: int
+    written_at: datetime  # aware UTC: the last time these bytes were stored
 
 
 @dataclass(frozen=True)
@@ -100,9 +114,14 @@ class FileStore:
         """Rename the finished temp file to its final name, or drop it if that already holds it."""
         final = self.path_for(stored.key)
         if _holds(final, stored):
-            tmp_path.unlink()
-            log.debug("already stored: %s", stored.key)
-            return
+            try:
+                os.utime(final)  # stored again: young again, so the sweep keeps it
+            except FileNotFoundError:
+                pass  # the sweep set it aside a moment ago: store it anew below
+            else:
+                tmp_path.unlink()
+                log.debug("already stored: %s", stored.key)
+                return
         final.parent.mkdir(parents=True, exist_ok=True)
         # Replacing also repairs a final file whose bytes were damaged after it was written.
         tmp_path.replace(final)  # os.replace: atomic on one filesystem
@@ -129,6 +148,44 @@ class FileStore:
         path = self.path_for(key)
         return path.is_file() and sha256_of(path) == path.name
 
+    def blobs(self) -> Iterator[BlobInfo]:
+        """Every stored file (temp files aside), with its size and last write."""
+        if not self.root.is_dir():
+            return
+        for path in self.root.glob("[0-9a-f][0-9a-f]/[0-9a-f][0-9a-f]/*"):
+            key = path.relative_to(self.root).as_posix()
+            if _KEY.fullmatch(key) is None or key_for(path.name) != key:
+                continue  # not a name this store makes: not ours to judge
+            with contextlib.suppress(FileNotFoundError):
+                status = path.stat()
+                yield BlobInfo(key, status.st_size, _mtime(status.st_mtime))
+
+    def remove_unused(
+        self, key: str, *, written_before: datetime, still_unused: Callable[[], bool]
+    ) -> bool:
+        """Remove `key` unless it was written since `written_before` or `still_unused()` says
+        something now points at it; returns whether it was removed.
+
+        The file is first set aside under a temp name (atomic): from then on a writer of the
+        same bytes stores them anew instead of relying on this copy. What a writer did just
+        before shows in the file's time or in the database, both checked after.
+        """
+        final = self.path_for(key)
+        aside = self.root / f"{TEMP_PREFIX}sweep-{final.name}"
+        try:
+            final.replace(aside)
+        except FileNotFoundError:
+            return False
+        if _mtime(aside.stat().st_mtime) >= written_before or not still_unused():
+            if final.exists():  # stored anew meanwhile: the same bytes, so this copy can go
+                aside.unlink()
+            else:
+                aside.replace(final)
+            return False
+        aside.unlink()
+        _fsync_dir(self.root)
+        return True
+
     def cleanup_temp(self, older_than: timedelta, *, now: datetime) -> int:
         """Remove temp files left by crashed writes, older than `older_than`; return how many."""
         if not self.root.is_dir():
@@ -144,6 +201,10 @@ class FileStore:
         if removed:
             log.info("removed %s stale temp files from %s", removed, self.root)
         return removed
+
+
+def _mtime(timestamp: float) -> datetime:
+    return datetime.fromtimestamp(timestamp, UTC)
 
 
 def key_for(sha256: str) -> str:

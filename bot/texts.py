@@ -252,6 +252,12 @@ CLI_SANDBOX = (
 )
 SANDBOX_READY = "沙盒已就绪：协调员（id {user_id}）已登记为协调人。试试：/invite 公安局，然后 :user 公安局联络员、:chat private、:start 令牌；在“公安局工作群”里用协调员发送 /bind 公安局。"
 COORDINATOR_INVITE_WORDS = ("协调人", "coordinator")
+WEBHOOK_SECRET_NEEDED = (
+    "未启动：Webhook 模式（设置了 WEBHOOK_URL）需要 WEBHOOK_SECRET，至少 {minimum} 个字符，"
+    "只能包含字母、数字、_ 和 -。生成一个：\n"
+    '  python -c "import secrets; print(secrets.token_urlsafe(32))"\n'
+    "把输出写入 .env 的 WEBHOOK_SECRET= 后重新启动。"
+)
 
 # --- reminders ----------------------------------------------------------------------------------
 # Rules and quiet days (bot/schedule.py).
@@ -337,6 +343,7 @@ EXPORT_SINGLE = "材料包_{code}_{date}.zip"
 EXPORT_SUMMARY_NAME = "汇总.xlsx"
 EXPORT_UNGROUPED = "未分组"
 CLI_EXPORT_WRITTEN = "已写入：{path}（{size}）"
+CLI_SWEEP_DONE = "已删除 {removed} 个无人引用的文件（{size} 字节）；保留在用的 {in_use} 个，以及无人引用未满 {hours} 小时的 {young} 个。"
 EXPORT_GROUP_DIR = "{number}、{title}"
 INVITE_SENT_PRIVATELY = "邀请链接只能使用一次，已私信发给您，请转发给对方。"
 INVITE_PRIVATE_FAILED = (

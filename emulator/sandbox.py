@@ -7,12 +7,13 @@ the current chat; lines starting with ":" are sandbox commands (see HELP).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import shlex
 import sys
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -257,16 +258,55 @@ async def run_sandbox(
     """Start the emulator and the bot, then chat from the terminal until :quit or EOF."""
     # Kept after the session so the files the bot sent can still be opened.
     downloads = Path(tempfile.mkdtemp(prefix="yingjian-sandbox-"))
-    async with BotApiEmulator(token=token, bot_username=bot_username) as emu:
-        sandbox = Sandbox(emu, cast or SandboxCast(), stdout, downloads)
-        stop_bot = await start_bot(emu.base_url, emu.base_file_url, token)
-        try:
-            sandbox.print(f"迎检助手沙盒 offline sandbox — :help 查看命令; 文件保存在 {downloads}")
-            await _read_loop(sandbox, stdin)
-            await emu.settle()
-        finally:
-            await stop_bot()
-    sandbox.print("再见 bye")
+    log_file = downloads.with_name(downloads.name + ".log")
+    with logs_to_file(log_file, terminal=(stdout,)):
+        async with BotApiEmulator(token=token, bot_username=bot_username) as emu:
+            sandbox = Sandbox(emu, cast or SandboxCast(), stdout, downloads)
+            stop_bot = await start_bot(emu.base_url, emu.base_file_url, token)
+            try:
+                sandbox.print(
+                    f"迎检助手沙盒 offline sandbox — :help 查看命令; 文件保存在 {downloads}"
+                )
+                sandbox.print(f"日志 logs → {log_file}")
+                await _read_loop(sandbox, stdin)
+                await emu.settle()
+            finally:
+                await stop_bot()
+        sandbox.print("再见 bye")
+
+
+@contextlib.contextmanager
+def logs_to_file(path: Path, terminal: tuple[TextIO, ...] = ()) -> Iterator[None]:
+    """Write log records to `path` instead of the terminal while the sandbox runs.
+
+    The terminal is the chat: APScheduler's "Running job …" every minute, PTB's and aiohttp's
+    records would otherwise land between the prompt and what the person is typing.
+    """
+    root = logging.getLogger()
+    streams = {sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__, *terminal}
+    on_terminal = [
+        handler
+        for handler in root.handlers
+        if isinstance(handler, logging.StreamHandler)
+        and not isinstance(handler, logging.FileHandler)
+        and handler.stream in streams
+    ]
+    to_file = logging.FileHandler(path, encoding="utf-8", delay=True)
+    to_file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    for handler in on_terminal:
+        root.removeHandler(handler)
+        for kept in handler.filters:  # e.g. the bot's redaction of credentials
+            if kept not in to_file.filters:
+                to_file.addFilter(kept)
+    # With no handler left, logging's last resort would print warnings to stderr.
+    root.addHandler(to_file)
+    try:
+        yield
+    finally:
+        root.removeHandler(to_file)
+        to_file.close()
+        for handler in on_terminal:
+            root.addHandler(handler)
 
 
 async def _read_loop(sandbox: Sandbox, stdin: TextIO) -> None:

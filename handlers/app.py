@@ -134,6 +134,7 @@ def build_application(
     application.bot_data[RUNTIME_KEY] = runtime
     register(application)
     jobs.register_reminder_jobs(application, settings)
+    jobs.register_housekeeping_jobs(application)
     return application
 
 

@@ -1,4 +1,5 @@
-"""The durable inbox in the Telegram layer: record on fetch, skip redeliveries, mark handled."""
+"""The durable inbox in the Telegram layer: record on fetch (or on a webhook post, before its
+answer), skip redeliveries, mark handled."""
 
 from __future__ import annotations
 
@@ -56,6 +57,18 @@ class InboxBot(ExtBot[None]):
                 )
             self._fresh_update_ids.update(fresh)
         return updates
+
+    async def record_posted(self, payload: dict[str, Any]) -> None:
+        """Record an update Telegram posted to the webhook; the caller answers 200 after this.
+
+        Written in a worker thread (the loop serves other posts meanwhile), under the
+        database's writer lock like every other write.
+        """
+        runtime = self._inbox_runtime
+        fresh = await asyncio.to_thread(
+            runtime.db.run, record_updates, self.id, [payload], runtime.clock()
+        )
+        self._fresh_update_ids.update(fresh)
 
     def take_fresh(self, update_id: int) -> bool:
         """True (once) if this process recorded the update as new."""

@@ -17,6 +17,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from telegram.ext import Application
 
 from bot.config import Settings
+from bot.services.housekeeping import sweep_orphan_blobs
 from bot.services.reminders import (
     ChatUnreachable,
     DispatchReport,
@@ -111,5 +112,28 @@ def register_reminder_jobs(application: Application, settings: Settings) -> None
         first=1,
         name=JOB_NAME,
         # Late is fine (the database decides what is due); never two passes at once.
+        job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+    )
+
+
+SWEEP_JOB_NAME = "housekeeping:sweep-blobs"
+
+
+async def sweep_blobs(context: BotContext) -> None:
+    """Daily: remove stored files nothing has referred to for ORPHAN_BLOB_GRACE_HOURS."""
+    grace = timedelta(hours=context.settings.orphan_blob_grace_hours)
+    await context.call(sweep_orphan_blobs, context.runtime.store, context.now(), grace)
+
+
+def register_housekeeping_jobs(application: Application) -> None:  # type: ignore[type-arg]
+    """The sweep of unreferenced files: once a day, the first an hour after start-up."""
+    job_queue = application.job_queue
+    if job_queue is None:
+        raise RuntimeError("install python-telegram-bot[job-queue] to run housekeeping")
+    job_queue.run_repeating(
+        sweep_blobs,  # type: ignore[arg-type]
+        interval=timedelta(days=1),
+        first=timedelta(hours=1),
+        name=SWEEP_JOB_NAME,
         job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
     )

@@ -7,14 +7,15 @@ import logging
 import os
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
 from telegram import Update
 
 from bot import texts
 from bot.config import Settings
+from bot.redaction import redact_url
 from handlers.app import build_application, build_runtime
 from handlers.context import Runtime
+from handlers.webhook import serve_webhook
 
 log = logging.getLogger(__name__)
 
@@ -32,16 +33,15 @@ def run_bot(settings: Settings, now: datetime | None = None) -> int:
         asyncio.run(_sandbox(settings, runtime))
         return 0
     application = build_application(settings, runtime)
+    log.info(
+        "database %s; Telegram at %s via %s",
+        redact_url(settings.database_url),
+        redact_url(settings.telegram_base_url.removesuffix("/bot")),
+        redact_url(settings.telegram_proxy) if settings.telegram_proxy else "a direct connection",
+    )
     if settings.webhook_url:
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            # Telegram posts to WEBHOOK_URL; a reverse proxy forwards it here, path unchanged.
-            url_path=urlsplit(settings.webhook_url).path.strip("/"),
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret or None,
-            allowed_updates=Update.ALL_TYPES,
-        )
+        # Our own server, not run_webhook: an update is in the inbox before Telegram's 200.
+        asyncio.run(serve_webhook(application, settings))
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0

@@ -13,12 +13,15 @@ PTB's timeouts, TimedOut for timeouts and NetworkError for everything else on th
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+from bot.redaction import redact
 
 # PTB's HTTPXRequest defaults, in seconds.
 READ_TIMEOUT = 5.0
@@ -34,6 +37,8 @@ class AiohttpRequest(BaseRequest):
     def __init__(self, connection_pool_size: int = 256, proxy: str | None = None) -> None:
         self._pool_size = connection_pool_size
         self._proxy = proxy or None  # an HTTP(S) proxy URL, e.g. http://127.0.0.1:7890
+        password = urlsplit(self._proxy).password if self._proxy else None
+        self._secrets = (password, unquote(password)) if password else ()
         self._session: aiohttp.ClientSession | None = None
 
     @property
@@ -81,7 +86,10 @@ class AiohttpRequest(BaseRequest):
         except TimeoutError as error:  # aiohttp's own timeouts are TimeoutErrors too
             raise TimedOut from error
         except aiohttp.ClientError as error:
-            raise NetworkError(f"aiohttp.{error.__class__.__name__}: {error}") from error
+            # aiohttp repeats the proxy's URL, credentials included, in its proxy errors: the
+            # message is redacted and the original left out of the chain (tracebacks print it).
+            message = redact(f"aiohttp.{error.__class__.__name__}: {error}", self._secrets)
+            raise NetworkError(message) from None
 
 
 def _body(request_data: RequestData | None) -> Any:

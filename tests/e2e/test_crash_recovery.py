@@ -1,147 +1,39 @@
 """A real bot process (`python -m bot run`) against the emulator: killed with SIGKILL and
-restarted; and serving a webhook.
+restarted (webhook mode: tests/e2e/test_webhook.py).
 
 The emulator runs in the test process; the bot runs as a subprocess on an SQLite file, with
-real time. Faults held by the emulator (a request that never gets its answer) put the process
-in a known state before it is killed, so each test is deterministic.
+real time (tests/e2e/processes.py). Faults held by the emulator (a request that never gets its
+answer) put the process in a known state before it is killed, so each test is deterministic.
 """
 
 from __future__ import annotations
 
-import asyncio
-import os
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-from asyncio.subprocess import Process
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
-from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-import aiohttp
 import pytest
 from sqlalchemy import select
 
 from bot.db import Database
-from bot.models import Contact, InboxUpdate, ReminderDispatch, Submission, Unit
+from bot.models import Contact, ReminderDispatch, Submission, Unit
 from bot.schedule import QuietDays
 from bot.services.access import Actor
 from bot.services.onboarding import bind_chat, ensure_coordinator, who_is
 from bot.services.reminders import set_deadline, set_rules
 from bot.storage import FileStore
 from emulator import BotApiEmulator
-from tests.conftest import ROOT, SEED_WORKBOOK, import_workbook
 from tests.e2e.conftest import BOT_USERNAME, TOKEN
+from tests.e2e.processes import CASES_XLSX, WAIT, BotProcesses, handled, seeded_sqlite
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-CASES_XLSX = b"PK\x03\x04 cases " + "行政案件".encode() * 64
-WAIT = 20.0  # seconds: generous bounds for a process start under load
-T = TypeVar("T")
 JOB_DONE = "executed successfully"  # APScheduler's log line after each pass of the job
-
-
-class BotProcesses:
-    """Bot subprocesses against one emulator and one database; all killed at teardown."""
-
-    def __init__(self, emu: BotApiEmulator, database_url: str, folder: Path) -> None:
-        self.emu = emu
-        self.folder = folder
-        self.storage = folder / "files"
-        self.env = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith(("TELEGRAM_", "WEBHOOK_", "DATABASE_", "STORAGE_"))
-        }
-        self.env.update(
-            TELEGRAM_BOT_TOKEN=emu.token,
-            TELEGRAM_BASE_URL=emu.base_url,
-            TELEGRAM_BASE_FILE_URL=emu.base_file_url,
-            BOT_USERNAME=BOT_USERNAME,
-            DATABASE_URL=database_url,
-            STORAGE_DIR=str(self.storage),
-            REMINDER_CHECK_SECONDS="1",
-            PTB_TIMEDELTA="1",
-            PYTHONPATH=str(ROOT),
-            TZ="Asia/Shanghai",
-        )
-        self.running: list[Process] = []
-        self.logs: list[Path] = []
-
-    async def start(self, **env: str) -> Process:
-        """Start `python -m bot run` (more settings in `env`) and wait until it polls the
-        emulator, or, with WEBHOOK_URL, until it has set its webhook."""
-        polls = len(self.emu.calls_to("getUpdates"))
-        webhooks = len(self.emu.calls_to("setWebhook"))
-        log = self.folder / f"bot-{len(self.logs) + 1}.log"
-        self.logs.append(log)
-        with log.open("wb") as output:
-            process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot",
-                "run",
-                cwd=self.folder,  # no .env here: the environment above is the whole config
-                env={**self.env, **env},
-                stdout=output,
-                stderr=subprocess.STDOUT,
-            )
-        self.running.append(process)
-        if "WEBHOOK_URL" in env:
-            await self.until(lambda: len(self.emu.calls_to("setWebhook")) > webhooks, "setWebhook")
-        else:
-            await self.until(lambda: len(self.emu.calls_to("getUpdates")) > polls, "the first poll")
-        return process
-
-    async def kill(self, process: Process) -> None:
-        """SIGKILL: no shutdown, no flush, nothing after the current instruction."""
-        process.kill()
-        await asyncio.wait_for(process.wait(), 10)
-        assert process.returncode == -signal.SIGKILL, self.output()
-
-    async def kill_all(self) -> None:
-        for process in self.running:
-            if process.returncode is None:
-                process.kill()
-                await asyncio.wait_for(process.wait(), 10)
-
-    async def until(self, predicate: Callable[[], T | None], what: str) -> T:
-        """Wait (bounded) for a condition on the emulator or the database."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + WAIT
-        while True:
-            found = predicate()
-            if found:
-                return found
-            for process in self.running[-1:]:
-                if process.returncode not in (None, -signal.SIGKILL):
-                    raise AssertionError(
-                        f"the bot exited while waiting for {what}\n{self.output()}"
-                    )
-            if loop.time() > deadline:
-                raise AssertionError(f"timed out waiting for {what}\n{self.output()}")
-            await asyncio.sleep(0.02)
-
-    def log_count(self, text: str) -> int:
-        """How often the latest process has logged `text`."""
-        return self.logs[-1].read_text(errors="replace").count(text)
-
-    def output(self) -> str:
-        return "\n".join(
-            f"--- {log.name}\n{log.read_text(errors='replace')[-4000:]}" for log in self.logs
-        )
 
 
 @pytest.fixture
 def database(tmp_path: Path, sqlite_template: Path) -> Iterator[Database]:
-    """The seed campaign in an SQLite file the test and the bot process share."""
-    path = tmp_path / "bot.db"
-    shutil.copy(sqlite_template, path)
-    found = Database(f"sqlite:///{path}")
-    import_workbook(found, SEED_WORKBOOK)
+    found = seeded_sqlite(tmp_path, sqlite_template)
     yield found
     found.dispose()
 
@@ -254,20 +146,13 @@ async def test_a_bot_killed_mid_round_sends_each_owing_group_exactly_one_reminde
     assert all(statuses[chat.id] == ["sent"] for chat in [*groups.values(), coordinators])
 
 
-def handled(database: Database) -> dict[int, bool]:
-    with database.uow() as uow:
-        rows = uow.session.execute(select(InboxUpdate.update_id, InboxUpdate.handled_at))
-        return {update_id: at is not None for update_id, at in rows}
-
-
 async def test_an_upload_fetched_but_not_handled_when_killed_is_replayed_once_and_handled_updates_are_not(  # noqa: E501
     emu: BotApiEmulator, database: Database, bots: BotProcesses
 ) -> None:
     officer = emu.add_user("李警官")
     with database.uow() as uow:
-        set_rules(
-            uow, Actor.operator(), ["-1d"]
-        )  # the seed's 2023 rounds are long gone: no reminders here
+        # the seed's 2023 rounds are long gone: no reminders here
+        set_rules(uow, Actor.operator(), ["-1d"])
         unit = uow.session.scalar(select(Unit).where(Unit.name == "公安局"))
         assert unit is not None
         uow.session.add(
@@ -325,51 +210,3 @@ async def test_an_upload_fetched_but_not_handled_when_killed_is_replayed_once_an
     assert bots.log_count("was already handled; skipped") == 1
     with database.uow() as uow:
         assert len(list(uow.session.scalars(select(Submission)))) == 1
-
-
-async def test_in_webhook_mode_telegram_posts_updates_with_the_secret_and_the_bot_answers(
-    emu: BotApiEmulator, database: Database, bots: BotProcesses
-) -> None:
-    officer = emu.add_user("李警官")
-    with database.uow() as uow:
-        set_rules(uow, Actor.operator(), ["-1d"])  # no reminders here
-        unit = uow.session.scalar(select(Unit).where(Unit.name == "公安局"))
-        assert unit is not None
-        uow.session.add(
-            Contact(telegram_user_id=officer.id, unit_id=unit.id, display_name="李警官")
-        )
-        uow.commit()
-    with socket.socket() as probe:  # a free port for the bot's webhook server
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    hook = f"http://127.0.0.1:{port}/telegram/yingjian"
-    await bots.start(
-        WEBHOOK_URL=hook,
-        WEBHOOK_LISTEN="127.0.0.1",
-        WEBHOOK_PORT=str(port),
-        WEBHOOK_SECRET="s3cret-Token_1",
-    )
-    assert emu.api.webhook["url"] == hook
-    assert emu.api.webhook["secret_token"] == "s3cret-Token_1"
-
-    emu.send_text(officer, officer, "还差什么")
-    [owed] = await emu.wait_for_messages(officer, timeout=WAIT)
-    assert "还需报送 3 项" in owed.shown_text
-    emu.send_document(officer, officer, "侵犯知识产权行政案件信息表.xlsx", CASES_XLSX)
-    [receipt] = await emu.wait_for_messages(officer, timeout=WAIT)
-    assert receipt.shown_text.startswith("✅ 已登记到 指标4")
-    assert emu.calls_to("getUpdates") == []
-
-    # Anyone else posting to the webhook without the secret is turned away.
-    forged = {
-        "update_id": 999,
-        "message": {
-            "message_id": 1,
-            "date": 0,
-            "text": "/owe",
-            "chat": {"id": officer.id, "type": "private"},
-        },
-    }
-    async with aiohttp.ClientSession() as session, session.post(hook, json=forged) as response:
-        assert response.status == 403
-    assert len(emu.messages_in(officer)) == 2

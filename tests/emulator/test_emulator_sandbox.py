@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import io
+import logging
+import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import (
     ApplicationBuilder,
@@ -74,12 +77,39 @@ async def start_stand_in_bot(
     return await start_application(app)
 
 
-async def run_script(lines: list[str], cast: SandboxCast | None = None) -> str:
+async def tick(context: Context) -> None:
+    """A job that logs, as the bot's reminder check does through APScheduler."""
+    logging.getLogger("telegram.ext").warning("tick from the job queue")
+
+
+async def start_bot_with_a_ticking_job(
+    base_url: str, base_file_url: str, token: str
+) -> Callable[[], Awaitable[None]]:
+    """The stand-in bot plus a job every 20 ms, so APScheduler logs "Running job …"."""
+    app = ApplicationBuilder().token(token).base_url(base_url).base_file_url(base_file_url).build()
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, echo))
+    assert app.job_queue is not None
+    app.job_queue.run_repeating(tick, interval=0.02, first=0)
+    return await start_application(app)
+
+
+async def run_script(
+    lines: list[str],
+    cast: SandboxCast | None = None,
+    start_bot: Callable[[str, str, str], Awaitable[Callable[[], Awaitable[None]]]] = (
+        start_stand_in_bot
+    ),
+) -> str:
     """Run the sandbox on scripted input; return everything it printed."""
     out = io.StringIO()
     script = io.StringIO("\n".join(lines) + "\n")
-    await run_sandbox(start_stand_in_bot, stdin=script, stdout=out, cast=cast)
+    await run_sandbox(start_bot, stdin=script, stdout=out, cast=cast)
     return out.getvalue()
+
+
+def read_text(path: Path) -> str:
+    """A small file's text (outside the async test, as ruff's ASYNC rules ask)."""
+    return path.read_text(encoding="utf-8")
 
 
 def saved_bytes(line: str) -> bytes:
@@ -129,3 +159,32 @@ async def test_the_session_ends_at_quit_and_ignores_what_follows() -> None:
     assert ":press N" in output
     assert "不会发送" not in output.split(":quit")[-1]
     assert output.rstrip().endswith("再见 bye")
+
+
+async def test_library_logs_go_to_a_file_beside_the_sandbox_not_to_the_terminal(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # As `python -m bot` configures logging: a root handler on stderr, INFO and up.
+    root = logging.getLogger()
+    terminal = logging.StreamHandler(sys.stderr)
+    level = root.level
+    root.addHandler(terminal)
+    root.setLevel(logging.INFO)
+    try:
+        output = await run_script(["你好", "还差什么"], start_bot=start_bot_with_a_ticking_job)
+        logging.getLogger("after").warning("the terminal handler is back")
+    finally:
+        root.removeHandler(terminal)
+        root.setLevel(level)
+    printed = capsys.readouterr()
+    log_line = next(line for line in output.splitlines() if line.startswith("日志 logs → "))
+    log_file = Path(log_line.split("→ ")[1])
+    assert log_file.parent == Path(output.split("文件保存在 ")[1].split()[0]).parent
+    logged = read_text(log_file)
+    assert "Running job" in logged
+    assert "tick from the job queue" in logged
+    assert "[协调员] 🤖 收到：还差什么" in output
+    for terminal_text in (output, printed.out, printed.err.replace("the terminal handler", "")):
+        assert "Running job" not in terminal_text
+        assert "tick" not in terminal_text
+    assert "the terminal handler is back" in printed.err
