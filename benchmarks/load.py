@@ -40,6 +40,7 @@ from bot.config import Settings  # noqa: E402
 from bot.db import Database  # noqa: E402
 from bot.importer import Overrides, read_workbook  # noqa: E402
 from bot.models import AuditEvent, PendingUpload, Submission  # noqa: E402
+from bot.services.access import Actor  # noqa: E402
 from bot.services.campaigns import import_campaign  # noqa: E402
 from bot.services.onboarding import create_invite, ensure_coordinator, redeem_invite  # noqa: E402
 from bot.services.summary import summary  # noqa: E402
@@ -210,7 +211,7 @@ async def main() -> None:
     db = Database(f"sqlite:///{folder / 'load.db'}")
     db.migrate()
     with db.uow() as uow:
-        import_campaign(uow, read_workbook(SEED_WORKBOOK), units_file=UNITS_FILE)
+        import_campaign(uow, Actor.operator(), read_workbook(SEED_WORKBOOK), units_file=UNITS_FILE)
     emu = BotApiEmulator(rate_limits=None)
     await emu.start()
     replies = Replies(emu)
@@ -348,7 +349,7 @@ async def summary_rows(folder: Path) -> list[Row]:
     db.migrate()
     workbook = generated_workbook(folder / "big.xlsx", units=200, indicators=50)
     with db.uow() as uow:
-        import_campaign(uow, read_workbook(workbook, Overrides(code="big")))
+        import_campaign(uow, Actor.operator(), read_workbook(workbook, Overrides(code="big")))
     timings = []
     for _ in range(3):
         start = time.perf_counter()

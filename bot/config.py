@@ -13,6 +13,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
+# The zone of a campaign that names none, and of the bot's own clock (TZ): written once here.
+DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
 class Settings(BaseSettings):
@@ -36,7 +38,7 @@ class Settings(BaseSettings):
 
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'yingjian.db'}"
     storage_dir: Path = PROJECT_ROOT / "var" / "files"
-    tz: str = Field(default="Asia/Shanghai", alias="TZ")
+    tz: str = Field(default=DEFAULT_TIMEZONE, alias="TZ")
     units_file: Path = DATA_DIR / "units.toml"
     glossary_file: Path = DATA_DIR / "glossary.toml"
     campaigns_dir: Path = DATA_DIR / "campaigns"
