@@ -11,6 +11,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from tests.conftest import ROOT
+from tests.workbooks import another_office_workbook, with_settings
 
 
 def run_cli(
@@ -86,3 +87,15 @@ def test_export_writes_the_package_zip(tmp_path: Path) -> None:
     empty = run_cli(tmp_path, "export", "--out", str(tmp_path / "out"))
     assert empty.returncode == 0, empty.stderr
     assert "还没有可导出的材料" in empty.stdout
+
+
+def test_an_impossible_date_in_the_settings_sheet_is_a_message_not_a_traceback(
+    tmp_path: Path,
+) -> None:
+    path = with_settings(
+        another_office_workbook(tmp_path / "linhe-2024.xlsx"), [("材料报送截止", "2023-02-30")]
+    )
+    result = run_cli(tmp_path, "import", str(path))
+    assert result.returncode == 1
+    assert "linhe-2024.xlsx：设置“材料报送截止”中的日期不存在：2023-02-30" in result.stderr
+    assert "Traceback" not in result.stderr
