@@ -42,11 +42,12 @@ def copy_campaign_facts(campaign: Campaign, spec: CampaignSpec) -> None:
 
 def units_by_name(session: Session, resolved: dict[str, UnitMatch]) -> dict[str, Unit]:
     """The unit of every resolved name, created where it is new."""
-    wanted = {match.name for match in resolved.values()}
+    wanted = list(dict.fromkeys(match.name for match in resolved.values()))  # in table order
     units = {u.name: u for u in session.scalars(select(Unit).where(Unit.name.in_(wanted)))}
-    for name in wanted - units.keys():
-        units[name] = Unit(name=name)
-        session.add(units[name])
+    for name in wanted:
+        if name not in units:
+            units[name] = Unit(name=name)
+            session.add(units[name])
     session.flush()
     return units
 
@@ -104,7 +105,10 @@ def upsert_indicators(
         session.flush()
         leads = {unit_ids[w.name] for w in item.units}
         _sync_obligations(session, indicator, leads)
-        _sync_supports(session, indicator, {unit_ids[w.name] for w in item.supports} - leads)
+        supports = dict.fromkeys(
+            unit_ids[w.name] for w in item.supports if unit_ids[w.name] not in leads
+        )
+        _sync_supports(session, indicator, list(supports))
     for dropped in existing.values():
         if not dropped.archived:
             dropped.archived = True
@@ -141,12 +145,13 @@ def _sync_obligations(session: Session, indicator: Indicator, wanted: set[int]) 
             obligation.archived = True  # never deleted: its submissions stay
 
 
-def _sync_supports(session: Session, indicator: Indicator, wanted: set[int]) -> None:
+def _sync_supports(session: Session, indicator: Indicator, wanted: list[int]) -> None:
     # A support holds no submissions of its own (what a supporting unit hands in is filed to
     # the lead's obligation), so one no longer in the table is simply removed.
     current = {s.unit_id: s for s in indicator.supports}
-    for unit_id in wanted - current.keys():
-        session.add(IndicatorSupport(indicator_id=indicator.id, unit_id=unit_id))
+    for unit_id in wanted:  # in table order: ids keep the order the table lists them
+        if unit_id not in current:
+            session.add(IndicatorSupport(indicator_id=indicator.id, unit_id=unit_id))
     for unit_id, support in current.items():
         if unit_id not in wanted:
             session.delete(support)
