@@ -161,7 +161,7 @@ def bind_chat(uow: UnitOfWork, *, actor: Actor, title: str, target: str) -> Boun
                 dict.fromkeys(unit_registry(session).resolve(c).name for c in candidates)
             )
             if not candidates:
-                raise UnitNotFound(texts.UNIT_NOT_FOUND.format(name=target, hint=""))
+                raise UnitNotFound(texts.UNIT_NOT_FOUND, name=target, hint="")
             return BindAmbiguous(target, candidates)
         kind, unit = "unit", find_unit(session, match.name)
     chat = session.scalar(select(Chat).where(Chat.telegram_chat_id == actor.chat_id))
