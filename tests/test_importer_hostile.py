@@ -122,3 +122,20 @@ def test_a_deadline_written_with_a_time_keeps_the_time(tmp_path: Path) -> None:
     deadline = read_workbook(path).deadline
     assert deadline is not None
     assert (deadline.day, deadline.hour, deadline.minute) == (15, 18, 0)
+
+
+def test_a_task_column_names_the_indicators_when_nothing_else_does(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["序号", "工作任务", "责任单位", "完成时限"])
+    sheet.append([1, "制定年度工作方案", "区市场监管局", "2024年3月15日"])
+    sheet.append([2, "开展专项检查", "区公安分局", "2024年4月15日"])
+    path = tmp_path / "tasks.xlsx"
+    workbook.save(path)
+    spec = read_workbook(path)
+    assert [(i.number, i.title) for i in spec.indicators] == [
+        ("1", "制定年度工作方案"),
+        ("2", "开展专项检查"),
+    ]

@@ -177,9 +177,15 @@ def assign_columns(roles: list[str | None], rows: list[list[str]]) -> Columns:
         )
         text_columns = [i for i in text_columns if i != columns.number]
     if columns.item is None and columns.number is not None:
-        # The title: a 考核指标-like column, else 考核内容, else the first other text column.
+        # The title: a 考核指标-like column, else 考核内容, else the first other text column,
+        # else a task column (序号 | 工作任务 | 责任单位: the task is all there is to name it).
         columns.title = next(
-            (i for role in ("group", "category", None) for i in text_columns if roles[i] == role),
+            (
+                i
+                for role in ("group", "category", None, "points")
+                for i in text_columns
+                if roles[i] == role
+            ),
             None,
         )
     for index in text_columns:
