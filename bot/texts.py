@@ -111,6 +111,7 @@ OWE_LATE = "（迟交）"
 OWE_SUPPORT_HEADER = "配合的指标（材料由牵头单位报送）："
 OWE_SUPPORT_ITEM = "🤝 指标{number} {title}"
 OWE_SUPPORT_LEAD = "   牵头单位：{lead}（{mark}{status}）"
+OWE_SUPPORT_MATERIAL = "   所需材料：{material}"
 DATE_FORMAT = "%Y-%m-%d"
 DATETIME_FORMAT = "%m-%d %H:%M"
 

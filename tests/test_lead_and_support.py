@@ -87,7 +87,7 @@ def test_a_unit_that_only_supports_owes_nothing_and_sees_the_lead_and_its_status
     assert "配合的指标" in text
     assert "指标2 获得电力" in text
     assert "牵头单位：区发展和改革局（❌未交）" in text
-    assert "接电业务办理台账" in text
+    assert "所需材料：接电业务办理台账" in text
     assert "截止：2024-03-15" in text
 
 

@@ -73,7 +73,8 @@ def supported_item_lines(
         ),
     ]
     if item.material:
-        lines.append(texts.OWE_MATERIAL.format(material=escape(item.material.replace("\n", " "))))
+        material = escape(item.material.replace("\n", " "))
+        lines.append(texts.OWE_SUPPORT_MATERIAL.format(material=material))
     if item.deadline:
         lines.append("   " + deadline_line(item.deadline, now, zone))
     return lines
