@@ -23,6 +23,7 @@ from load import Replies, build_bot, register_contacts, runtime_for  # same fold
 
 from bot.db import Database
 from bot.importer import Overrides, read_workbook
+from bot.services.access import Actor
 from bot.services.campaigns import import_campaign
 from bot.services.onboarding import ensure_coordinator
 from emulator import BotApiEmulator, EmuUser
@@ -87,7 +88,7 @@ async def main() -> None:
     db.migrate()
     workbook = generated_workbook(folder / "big.xlsx", units=UNITS, indicators=INDICATORS)
     with db.uow() as uow:
-        import_campaign(uow, read_workbook(workbook, Overrides(code="big")))
+        import_campaign(uow, Actor.operator(), read_workbook(workbook, Overrides(code="big")))
     emu = BotApiEmulator(rate_limits=None)
     await emu.start()
     replies = Replies(emu)

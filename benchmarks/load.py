@@ -204,7 +204,7 @@ async def main() -> None:
     db = Database(f"sqlite:///{folder / 'load.db'}")
     db.migrate()
     with db.uow() as uow:
-        import_campaign(uow, read_workbook(SEED_WORKBOOK), units_file=UNITS_FILE)
+        import_campaign(uow, Actor.operator(), read_workbook(SEED_WORKBOOK), units_file=UNITS_FILE)
     emu = BotApiEmulator(rate_limits=None)
     await emu.start()
     replies = Replies(emu)
@@ -342,7 +342,7 @@ async def summary_rows(folder: Path) -> list[Row]:
     db.migrate()
     workbook = generated_workbook(folder / "big.xlsx", units=200, indicators=50)
     with db.uow() as uow:
-        import_campaign(uow, read_workbook(workbook, Overrides(code="big")))
+        import_campaign(uow, Actor.operator(), read_workbook(workbook, Overrides(code="big")))
     timings = []
     for _ in range(3):
         start = time.perf_counter()

@@ -19,6 +19,9 @@ DATA_DIR = PROJECT_ROOT / "data"
 MIN_WEBHOOK_SECRET = 32
 _WEBHOOK_SECRET = re.compile(rf"[A-Za-z0-9_-]{{{MIN_WEBHOOK_SECRET},256}}")
 
+# The zone of a campaign that names none, and of the bot's own clock (TZ): written once here.
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
 
 class Settings(BaseSettings):
     """Every setting of the bot; see .env.example for what each one does."""
@@ -41,7 +44,7 @@ class Settings(BaseSettings):
 
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'yingjian.db'}"
     storage_dir: Path = PROJECT_ROOT / "var" / "files"
-    tz: str = Field(default="Asia/Shanghai", alias="TZ")
+    tz: str = Field(default=DEFAULT_TIMEZONE, alias="TZ")
     units_file: Path = DATA_DIR / "units.toml"
     glossary_file: Path = DATA_DIR / "glossary.toml"
     campaigns_dir: Path = DATA_DIR / "campaigns"

@@ -26,6 +26,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from bot.config import DEFAULT_TIMEZONE
+
 # Stable constraint names, so Alembic migrations are the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -83,7 +85,7 @@ class Campaign(Base):
     title: Mapped[str] = mapped_column(String(200))
     issuer: Mapped[str] = mapped_column(String(200), default="")
     doc_number: Mapped[str] = mapped_column(String(100), default="")
-    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    timezone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIMEZONE)
     stats_start: Mapped[date | None]
     stats_end: Mapped[date | None]
     deadline: Mapped[datetime | None]
@@ -148,6 +150,7 @@ class Indicator(Base):
     campaign: Mapped[Campaign] = relationship(back_populates="indicators")
     group: Mapped[IndicatorGroup | None] = relationship()
     obligations: Mapped[list[Obligation]] = relationship(back_populates="indicator")
+    supports: Mapped[list[IndicatorSupport]] = relationship(back_populates="indicator")
 
     @property
     def effective_deadline(self) -> datetime | None:
@@ -197,6 +200,22 @@ class Obligation(Base):
     submissions: Mapped[list[Submission]] = relationship(
         back_populates="obligation", order_by="Submission.version"
     )
+
+
+class IndicatorSupport(Base):
+    """A supporting unit of an indicator (配合单位): it supplies its part to the lead units,
+    whose obligations these are; it owes nothing itself (no progress, no reminders of its own).
+    """
+
+    __tablename__ = "indicator_support"
+    __table_args__ = (UniqueConstraint("indicator_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+
+    indicator: Mapped[Indicator] = relationship(back_populates="supports")
+    unit: Mapped[Unit] = relationship()
 
 
 class Contact(Base):

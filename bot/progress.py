@@ -6,12 +6,47 @@ bot.wording and bot.workbooks; nothing here touches the database.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 Status = Literal["missing", "submitted", "accepted", "returned"]
 OWED_STATUSES: frozenset[str] = frozenset({"missing", "returned"})
+
+
+class SubmissionFacts(Protocol):
+    """What status rules read of a submission: a Submission, or a row of its columns."""
+
+    @property
+    def version(self) -> int: ...
+    @property
+    def uploaded_at(self) -> datetime: ...
+    @property
+    def review_status(self) -> str: ...
+    @property
+    def withdrawn_at(self) -> datetime | None: ...
+
+
+def derive_status(submissions: Sequence[SubmissionFacts]) -> Status:
+    """missing / submitted / accepted / returned, from the live (not withdrawn) submissions."""
+    live = [s for s in submissions if s.withdrawn_at is None]
+    if not live:
+        return "missing"
+    if any(s.review_status == "accepted" for s in live):
+        return "accepted"
+    latest = max(live, key=lambda s: s.version)
+    return "returned" if latest.review_status == "returned" else "submitted"
+
+
+def is_late(submissions: Sequence[SubmissionFacts], deadline: datetime | None) -> bool:
+    """Late: the first acceptable (not returned) submission came after the deadline."""
+    if deadline is None:
+        return False
+    acceptable = [
+        s for s in submissions if s.withdrawn_at is None and s.review_status != "returned"
+    ]
+    return bool(acceptable) and min(s.uploaded_at for s in acceptable) > deadline
 
 
 @dataclass(frozen=True)
@@ -74,7 +109,49 @@ class ObligationState:
             "status": self.status,
             "late": self.late,
             "overdue": self.overdue,
+            "role": "lead",
             "submissions": [s.as_json() for s in self.submissions],
+        }
+
+
+@dataclass(frozen=True)
+class SupportState:
+    """An indicator the unit supports (配合单位): the lead unit's obligation, as it stands.
+
+    The supporting unit owes nothing itself; `lead_status` says whether the lead delivered.
+    """
+
+    indicator: str
+    title: str
+    material: str
+    template_hint: str
+    group: str
+    unit: str  # the supporting unit
+    lead: str
+    lead_obligation_id: int
+    deadline: datetime | None
+    days_left: int | None
+    lead_status: Status
+    lead_late: bool
+    overdue: bool  # the lead still owes after the deadline
+
+    @property
+    def lead_delivered(self) -> bool:
+        return self.lead_status not in OWED_STATUSES
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "indicator": self.indicator,
+            "title": self.title,
+            "material": self.material,
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "days_left": self.days_left,
+            "status": self.lead_status,
+            "late": self.lead_late,
+            "overdue": self.overdue,
+            "role": "support",
+            "lead": self.lead,
+            "submissions": [],
         }
 
 
@@ -85,6 +162,8 @@ class OweReport:
     unit: str
     timezone: str
     items: tuple[ObligationState, ...]
+    # Indicators the unit supports, after what it owes itself; never counted as owed.
+    supported: tuple[SupportState, ...] = ()
 
     @property
     def owed(self) -> tuple[ObligationState, ...]:
@@ -100,7 +179,10 @@ class OweReport:
             "campaign_title": self.campaign_title,
             "unit": self.unit,
             "owed": len(self.owed),
-            "items": [item.as_json() for item in self.items],
+            "items": [
+                *(item.as_json() for item in self.items),
+                *(item.as_json() for item in self.supported),
+            ],
         }
 
 

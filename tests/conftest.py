@@ -17,6 +17,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 from bot.db import Database
 from bot.importer import read_workbook
 from bot.models import Base
+from bot.services.access import Actor
 from bot.services.campaigns import import_campaign
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,4 +84,4 @@ def import_workbook(database: Database, path: Path, **overrides: object):
 
     spec = read_workbook(path, Overrides(**overrides))  # type: ignore[arg-type]
     with database.uow() as uow:
-        return import_campaign(uow, spec, units_file=UNITS_FILE)
+        return import_campaign(uow, Actor.operator(), spec, units_file=UNITS_FILE)

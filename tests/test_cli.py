@@ -14,6 +14,7 @@ from sqlalchemy import select
 from bot.db import Database
 from bot.models import Chat, ReminderDispatch, Unit
 from tests.conftest import ROOT
+from tests.workbooks import another_office_workbook, with_settings
 
 
 def run_cli(
@@ -155,3 +156,15 @@ def test_reminder_commands_print_the_refusal_sentence_and_fail(tmp_path: Path) -
     listed = run_cli(tmp_path, "--now", MONDAY, "reminders", "list")
     assert "当前的提醒规则：-3d 09:00" in listed.stdout
     assert "2023-10-18 09:00  0d 09:00  指标1、2、3、5、6、7 → " in listed.stdout  # 4 moved
+
+
+def test_an_impossible_date_in_the_settings_sheet_is_a_message_not_a_traceback(
+    tmp_path: Path,
+) -> None:
+    path = with_settings(
+        another_office_workbook(tmp_path / "linhe-2024.xlsx"), [("材料报送截止", "2023-02-30")]
+    )
+    result = run_cli(tmp_path, "import", str(path))
+    assert result.returncode == 1
+    assert "linhe-2024.xlsx：设置“材料报送截止”中的日期不存在：2023-02-30" in result.stderr
+    assert "Traceback" not in result.stderr

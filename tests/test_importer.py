@@ -13,7 +13,9 @@ from sqlalchemy import func, select
 from bot.db import Database
 from bot.importer import ImportFailure, Overrides, read_workbook
 from bot.models import Campaign, Indicator, IndicatorGroup, Obligation, Submission, Unit
+from bot.services.access import Actor
 from bot.services.campaigns import StrictImportRefused, import_campaign
+from bot.wording.imports import import_report_lines
 from tests.conftest import SEED_WORKBOOK, UNITS_FILE, import_workbook
 from tests.workbooks import (
     another_office_workbook,
@@ -214,7 +216,7 @@ def test_typo_in_a_unit_name_is_matched_fuzzily_and_reported(
     report = import_workbook(database, path)
     assert ("县公按局", "公安局", 75.0) in report.fuzzy
     assert ("4", "公安局") in obligation_pairs(database, "yongning-ip-2023")
-    assert any("模糊匹配" in line and "县公按局" in line for line in report.lines())
+    assert any("模糊匹配" in line and "县公按局" in line for line in import_report_lines(report))
 
 
 def test_a_different_office_is_a_new_unit_not_silently_the_similar_one(
@@ -233,7 +235,7 @@ def test_strict_import_stops_on_a_fuzzy_name_with_cell_value_and_closest_names(
     before = table_counts(seeded)
     spec = read_workbook(path)
     with seeded.uow() as uow, pytest.raises(StrictImportRefused) as refused:
-        import_campaign(uow, spec, units_file=UNITS_FILE, strict=True)
+        import_campaign(uow, Actor.operator(), spec, units_file=UNITS_FILE, strict=True)
     message = str(refused.value)
     assert "任务分工!G8" in message
     assert "县公按局" in message
@@ -246,7 +248,7 @@ def test_an_indicator_without_units_changes_nothing(seeded: Database, tmp_path: 
     before = table_counts(seeded)
     spec = read_workbook(path)
     with seeded.uow() as uow, pytest.raises(ImportFailure, match="没有填写责任单位"):
-        import_campaign(uow, spec, units_file=UNITS_FILE)
+        import_campaign(uow, Actor.operator(), spec, units_file=UNITS_FILE)
     assert table_counts(seeded) == before
 
 
@@ -403,7 +405,7 @@ def test_importing_an_unchanged_table_again_keeps_changes_made_since(seeded: Dat
         uow.commit()
     report = import_workbook(seeded, SEED_WORKBOOK)
     assert report.unchanged
-    assert "未重新导入" in report.lines()[0]
+    assert "未重新导入" in import_report_lines(report)[0]
     with seeded.uow() as uow:
         assert uow.session.scalar(select(Campaign.reminder_rules)) == ["-2h"]
 
@@ -411,7 +413,12 @@ def test_importing_an_unchanged_table_again_keeps_changes_made_since(seeded: Dat
 def test_an_edited_table_or_force_applies_again(seeded: Database, tmp_path: Path) -> None:
     spec = read_workbook(SEED_WORKBOOK)
     with seeded.uow() as uow:
-        assert import_campaign(uow, spec, units_file=UNITS_FILE, force=True).unchanged is False
+        assert (
+            import_campaign(
+                uow, Actor.operator(), spec, units_file=UNITS_FILE, force=True
+            ).unchanged
+            is False
+        )
     edited = _seed_with_units_cell(tmp_path, "G5", "县人民政府、财政局")
     report = import_workbook(seeded, edited)
     assert not report.unchanged

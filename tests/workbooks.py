@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 SEED_ROWS = [
     # (考核内容, 考核指标, 考核要点 (title + points), 责任单位, 支撑材料说明)
@@ -222,5 +222,84 @@ def chinese_serial_workbook(path: Path) -> Path:
     sheet.append(["二", "抽检监测", "30分", "完成抽检任务", "抽检报告", "县市场监管局、县卫健局"])
     sheet.append(["三", "校园食品安全", "10分", "开展专项检查", "检查记录", "县教体局"])
     sheet.append(["注：报送时间：2024年11月20日。"])
+    workbook.save(path)
+    return path
+
+
+def signed_workbook(path: Path) -> Path:
+    """Another office's table signed below, as offices sign: office and date after an empty row."""
+    another_office_workbook(path)
+    workbook = load_workbook(path)
+    sheet = workbook.active
+    sheet.append([])
+    sheet.append([None, None, None, None, None, "临河区优化营商环境工作领导小组办公室"])
+    sheet.append([None, None, None, None, None, "2024年2月20日"])
+    workbook.save(path)
+    return path
+
+
+def lead_and_support_workbook(path: Path) -> Path:
+    """A table with a lead and a support column (issue 14's shape): four indicators, each one
+    lead; five supporting units in all."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "任务清单"
+    sheet.append(["临河区2024年优化营商环境重点任务分工表"])
+    sheet.append(["序号", "评价指标", "工作任务", "佐证材料", "牵头单位", "配合单位", "完成时限"])
+    sheet.append(
+        [
+            1,
+            "开办企业",
+            "企业开办全流程压缩至1个工作日内。",
+            "企业开办时限统计表",
+            "区市场监管局",
+            "区政务服务中心、区税务局",
+            "2024年3月15日",
+        ]
+    )
+    sheet.append(
+        [
+            2,
+            "获得电力",
+            "低压小微企业接电实现零上门、零审批、零投资。",
+            "接电业务办理台账",
+            "区发展和改革局",
+            "区供电公司",
+            "2024年3月15日",
+        ]
+    )
+    sheet.append(
+        [
+            3,
+            "政务服务",
+            "好差评差评整改率100%。",
+            "好差评系统截图及整改记录",
+            "区政务服务中心",
+            "区大数据局，区司法局",
+            "2024年3月20日",
+        ]
+    )
+    sheet.append(
+        [
+            4,
+            "纳税",
+            "办税事项网上办理率达到95%以上。",
+            "网上办税统计报表",
+            "区税务局",
+            None,
+            "2024年3月20日",
+        ]
+    )
+    workbook.save(path)
+    return path
+
+
+def with_settings(path: Path, rows: list[tuple[str, str]]) -> Path:
+    """The workbook at `path` with a 活动设置 sheet holding `rows`."""
+    workbook = load_workbook(path)
+    sheet = workbook.create_sheet("活动设置")
+    sheet.append(["项目", "值"])
+    for key, value in rows:
+        sheet.append([key, value])
     workbook.save(path)
     return path

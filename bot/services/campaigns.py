@@ -2,28 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot import texts
 from bot.db import UnitOfWork
 from bot.importer import CampaignSpec, ImportFailure
-from bot.models import (
-    AuditEvent,
-    Campaign,
-    Indicator,
-    IndicatorGroup,
-    Obligation,
-    Unit,
-    UnitAlias,
-)
+from bot.models import Campaign, Indicator, IndicatorSupport, Obligation, Unit, UnitAlias
 from bot.refusals import Refusal
+from bot.services.access import Actor, require_coordinator
+from bot.services.audit import audit
+from bot.services.campaign_table import (
+    copy_campaign_facts,
+    units_by_name,
+    upsert_groups,
+    upsert_indicators,
+)
 from bot.units import UnitMatch, UnitRegistry, read_units_file
+from bot.wording import plain
+from bot.wording.imports import strict_refusal_text
 
 
 class CampaignNotFound(Refusal):
@@ -38,72 +40,49 @@ class UnitNotFound(Refusal):
         self.suggestions = list(suggestions)
 
 
+@dataclass(frozen=True)
+class UnconfirmedName:
+    """A unit name --strict will not take: a typo of a known name, or a new one."""
+
+    cell: str
+    written: str
+    how: str  # "fuzzy" | "new"
+    name: str
+    score: float
+    closest: tuple[tuple[str, float], ...]
+
+
 class StrictImportRefused(ImportFailure):
-    """--strict met a fuzzy or new unit name."""
+    """--strict met fuzzy or new unit names (field `names`: every UnconfirmedName)."""
+
+    def sentence(self, escape: Callable[[str], str] | None = None) -> str:
+        names: tuple[UnconfirmedName, ...] = self.fields["names"]
+        return strict_refusal_text(self.text, names, escape or plain)
 
 
-@dataclass
+@dataclass(frozen=True)
 class ImportReport:
+    """What an import did; bot.wording.imports says it."""
+
     code: str
     title: str
-    groups: int
-    indicators: int
-    units: int
-    obligations: int
-    deadline: str
     timezone: str
+    groups: int = 0
+    indicators: int = 0
+    units: int = 0
+    obligations: int = 0
+    supports: int = 0
+    deadline: datetime | None = None
     existed: bool = False
     unchanged: bool = False
     added: int = 0
     updated: int = 0
     archived: int = 0
-    exact: list[str] = field(default_factory=list)
-    by_alias: list[tuple[str, str]] = field(default_factory=list)
-    fuzzy: list[tuple[str, str, float]] = field(default_factory=list)
-    new: list[str] = field(default_factory=list)
-
-    def lines(self) -> list[str]:
-        """The report as printed by the CLI."""
-        if self.unchanged:
-            return [texts.IMPORT_REPORT_UNCHANGED.format(code=self.code, title=self.title)]
-        out = [
-            texts.IMPORT_REPORT_HEADER.format(
-                code=self.code,
-                title=self.title,
-                groups=self.groups,
-                indicators=self.indicators,
-                units=self.units,
-                obligations=self.obligations,
-            )
-        ]
-        if self.existed:
-            out.append(
-                texts.IMPORT_REPORT_UPDATED.format(
-                    added=self.added, updated=self.updated, archived=self.archived
-                )
-            )
-        out.append(texts.IMPORT_REPORT_EXACT.format(names="、".join(self.exact) or texts.NONE_MARK))
-        if self.by_alias:
-            out.append(
-                texts.IMPORT_REPORT_ALIAS.format(
-                    pairs="、".join(f"{w}→{n}" for w, n in self.by_alias)
-                )
-            )
-        if self.fuzzy:
-            out.append(
-                texts.IMPORT_REPORT_FUZZY.format(
-                    pairs="、".join(f"{w}→{n}（{s:.0f}）" for w, n, s in self.fuzzy)
-                )
-            )
-        if self.new:
-            out.append(texts.IMPORT_REPORT_NEW.format(names="、".join(self.new)))
-        if self.deadline:
-            out.append(
-                texts.IMPORT_REPORT_DEADLINE.format(deadline=self.deadline, tz=self.timezone)
-            )
-        else:
-            out.append(texts.IMPORT_REPORT_NO_DEADLINE)
-        return out
+    exact: tuple[str, ...] = ()
+    by_alias: tuple[tuple[str, str], ...] = ()
+    fuzzy: tuple[tuple[str, str, float], ...] = ()
+    new: tuple[str, ...] = ()
+    not_units: tuple[tuple[str, str], ...] = ()  # (cell, text) set aside as no unit name
 
 
 # --- the unit registry ----------------------------------------------------------------------
@@ -157,7 +136,7 @@ def find_unit(session: Session, written: str) -> Unit:
     match = unit_registry(session).resolve(written)
     unit = session.scalar(select(Unit).where(Unit.name == match.name)) if match.is_known else None
     if unit is None:
-        suggestions = [name for name, score in match.closest if score >= 40]
+        suggestions = tuple(name for name, score in match.closest if score >= 40)
         hint = (
             texts.UNIT_DID_YOU_MEAN.format(names="、".join(suggestions))
             if suggestions
@@ -196,18 +175,19 @@ def find_campaign(session: Session, code: str | None = None) -> Campaign:
 
 def import_campaign(
     uow: UnitOfWork,
+    actor: Actor,
     spec: CampaignSpec,
     *,
     units_file: Path | None = None,
     strict: bool = False,
     force: bool = False,
-    actor: str = "cli",
 ) -> ImportReport:
     """Create or update the campaign described by `spec`, all in one transaction.
 
     A table imported before, unchanged, is not applied again (unless `force`): deadlines and
     rules changed in chat since then stay as they are.
     """
+    require_coordinator(actor, texts.NOT_ALLOWED_COORDINATOR)
     session = uow.session
     sync_units_file(session, units_file)
     known = session.scalar(select(Campaign).where(Campaign.code == spec.code))
@@ -215,57 +195,50 @@ def import_campaign(
         known is not None
         and not force
         and spec.fingerprint
-        and (known.source_fingerprint == spec.fingerprint)
+        and spec.fingerprint == known.source_fingerprint
     ):
         uow.commit()  # new aliases from the units file, if any
         return ImportReport(
             code=known.code,
             title=known.title,
-            groups=0,
-            indicators=0,
-            units=0,
-            obligations=0,
-            deadline="",
             timezone=known.timezone,
             existed=True,
             unchanged=True,
         )
-    registry = unit_registry(session)
-    resolved = _resolve_units(spec, registry)
+    resolved = _resolve_units(spec, unit_registry(session))
     if strict:
         _refuse_unconfirmed(spec, resolved)
     for indicator in spec.indicators:
         if not indicator.units:
             raise ImportFailure(
-                texts.IMPORT_NO_UNITS_FOR.format(
-                    number=indicator.number, title=indicator.title, row=indicator.row
-                )
+                texts.IMPORT_NO_UNITS_FOR,
+                number=indicator.number,
+                title=indicator.title,
+                row=indicator.row,
             )
-    campaign = session.scalar(select(Campaign).where(Campaign.code == spec.code))
-    existed = campaign is not None
+    campaign = known
     if campaign is None:
         campaign = Campaign(code=spec.code, title=spec.title)
         session.add(campaign)
-    _copy_campaign_facts(campaign, spec)
+    copy_campaign_facts(campaign, spec)
     session.flush()
-    units = _units_by_name(session, resolved)
-    groups = _upsert_groups(session, campaign, spec)
-    added, updated, archived = _upsert_indicators(session, campaign, spec, groups, units, resolved)
-    session.add(
-        AuditEvent(
-            actor=actor,
-            action="import",
-            campaign_id=campaign.id,
-            detail={
-                "source": spec.source,
-                "added": added,
-                "updated": updated,
-                "archived": archived,
-            },
-        )
+    units = units_by_name(session, resolved)
+    unit_ids = {written: units[match.name].id for written, match in resolved.items()}
+    groups = upsert_groups(session, campaign, spec)
+    added, updated, archived = upsert_indicators(session, campaign, spec, groups, unit_ids)
+    audit(
+        session,
+        actor,
+        "import",
+        campaign_id=campaign.id,
+        source=spec.source,
+        added=added,
+        updated=updated,
+        archived=archived,
     )
     session.flush()
-    report = _report(session, campaign, spec, resolved, existed, added, updated, archived)
+    existed = known is not None
+    report = _report(session, campaign, spec, resolved, existed, (added, updated, archived))
     uow.commit()
     return report
 
@@ -273,7 +246,7 @@ def import_campaign(
 def _resolve_units(spec: CampaignSpec, registry: UnitRegistry) -> dict[str, UnitMatch]:
     resolved: dict[str, UnitMatch] = {}
     for indicator in spec.indicators:
-        for written in indicator.units:
+        for written in [*indicator.units, *indicator.supports]:
             if written.name not in resolved:
                 match = registry.resolve(written.name)
                 resolved[written.name] = match
@@ -285,132 +258,22 @@ def _resolve_units(spec: CampaignSpec, registry: UnitRegistry) -> dict[str, Unit
 def _refuse_unconfirmed(spec: CampaignSpec, resolved: dict[str, UnitMatch]) -> None:
     first_cell: dict[str, str] = {}
     for indicator in spec.indicators:
-        for unit in indicator.units:
+        for unit in [*indicator.units, *indicator.supports]:
             first_cell.setdefault(unit.name, unit.cell)
-    lines = []
-    for written, match in resolved.items():
-        if match.how not in ("fuzzy", "new"):
-            continue
-        verdict = (
-            texts.IMPORT_STRICT_FUZZY.format(name=match.name, score=match.score)
-            if match.how == "fuzzy"
-            else texts.IMPORT_STRICT_NEW
+    names = tuple(
+        UnconfirmedName(
+            cell=first_cell[written],
+            written=written,
+            how=match.how,
+            name=match.name,
+            score=match.score,
+            closest=match.closest,
         )
-        closest = "、".join(f"{n}（{s:.0f}）" for n, s in match.closest) or texts.NONE_MARK
-        lines.append(
-            texts.IMPORT_STRICT_LINE.format(
-                cell=first_cell[written], written=written, verdict=verdict, closest=closest
-            )
-        )
-    if lines:
-        raise StrictImportRefused("\n".join([texts.IMPORT_STRICT_REFUSED, *lines]))
-
-
-def _copy_campaign_facts(campaign: Campaign, spec: CampaignSpec) -> None:
-    campaign.title = spec.title
-    campaign.issuer = spec.issuer
-    campaign.doc_number = spec.doc_number
-    campaign.timezone = spec.timezone
-    campaign.stats_start = spec.stats_start
-    campaign.stats_end = spec.stats_end
-    if spec.deadline is not None:
-        campaign.deadline = spec.deadline
-    if spec.division_deadline is not None:
-        campaign.division_deadline = spec.division_deadline
-    if spec.reminder_rules:
-        campaign.reminder_rules = list(spec.reminder_rules)
-    campaign.quiet_dates = list(spec.quiet_dates)
-    campaign.source_file = spec.source
-    campaign.source_fingerprint = spec.fingerprint
-    campaign.active = True
-
-
-def _units_by_name(session: Session, resolved: dict[str, UnitMatch]) -> dict[str, Unit]:
-    wanted = {match.name for match in resolved.values()}
-    units = {u.name: u for u in session.scalars(select(Unit).where(Unit.name.in_(wanted)))}
-    for name in wanted - units.keys():
-        units[name] = Unit(name=name)
-        session.add(units[name])
-    session.flush()
-    return units
-
-
-def _upsert_groups(
-    session: Session, campaign: Campaign, spec: CampaignSpec
-) -> dict[str, IndicatorGroup]:
-    existing = {
-        g.number: g
-        for g in session.scalars(
-            select(IndicatorGroup).where(IndicatorGroup.campaign_id == campaign.id)
-        )
-    }
-    for position, group_spec in enumerate(spec.groups):
-        group = existing.get(group_spec.number)
-        if group is None:
-            group = existing[group_spec.number] = IndicatorGroup(
-                campaign_id=campaign.id, number=group_spec.number
-            )
-            session.add(group)
-        group.title = group_spec.title
-        group.category = group_spec.category
-        group.position = position
-    session.flush()
-    return existing
-
-
-def _upsert_indicators(
-    session: Session,
-    campaign: Campaign,
-    spec: CampaignSpec,
-    groups: dict[str, IndicatorGroup],
-    units: dict[str, Unit],
-    resolved: dict[str, UnitMatch],
-) -> tuple[int, int, int]:
-    existing = {
-        i.number: i
-        for i in session.scalars(
-            select(Indicator)
-            .where(Indicator.campaign_id == campaign.id)
-            .options(selectinload(Indicator.obligations))
-        )
-    }
-    added = updated = archived = 0
-    for position, item in enumerate(spec.indicators):
-        indicator = existing.pop(item.number, None)
-        if indicator is None:
-            indicator = Indicator(campaign_id=campaign.id, number=item.number, title=item.title)
-            session.add(indicator)
-            added += 1
-        else:
-            updated += 1
-        indicator.title = item.title
-        indicator.group_id = groups[item.group].id if item.group in groups else None
-        indicator.key_points = item.key_points
-        indicator.material = item.material
-        indicator.keywords = list(item.keywords)
-        indicator.score = item.score
-        indicator.template_hint = item.template_hint
-        indicator.deadline = item.deadline
-        indicator.position = position
-        indicator.archived = False
-        session.flush()
-        wanted = {units[resolved[w.name].name].id for w in item.units}
-        current = {o.unit_id: o for o in indicator.obligations}
-        for unit_id in wanted:
-            obligation = current.get(unit_id)
-            if obligation is None:
-                session.add(Obligation(indicator_id=indicator.id, unit_id=unit_id))
-            else:
-                obligation.archived = False
-        for unit_id, obligation in current.items():
-            if unit_id not in wanted:
-                obligation.archived = True  # never deleted: its submissions stay
-    for dropped in existing.values():
-        if not dropped.archived:
-            dropped.archived = True
-            archived += 1
-    session.flush()
-    return added, updated, archived
+        for written, match in resolved.items()
+        if match.how in ("fuzzy", "new")
+    )
+    if names:
+        raise StrictImportRefused(texts.IMPORT_STRICT_REFUSED, names=names)
 
 
 def _report(
@@ -419,43 +282,42 @@ def _report(
     spec: CampaignSpec,
     resolved: dict[str, UnitMatch],
     existed: bool,
-    added: int,
-    updated: int,
-    archived: int,
+    counts: tuple[int, int, int],
 ) -> ImportReport:
-    obligations = session.scalars(
-        select(Obligation)
-        .join(Indicator)
-        .where(
-            Indicator.campaign_id == campaign.id,
-            Indicator.archived.is_(False),
-            Obligation.archived.is_(False),
-        )
+    added, updated, archived = counts
+    live = (Indicator.campaign_id == campaign.id, Indicator.archived.is_(False))
+    obligations = session.execute(
+        select(Obligation.unit_id).join(Indicator).where(*live, Obligation.archived.is_(False))
     ).all()
-    deadline = campaign.deadline
-    report = ImportReport(
+    supports = session.scalar(
+        select(func.count()).select_from(IndicatorSupport).join(Indicator).where(*live)
+    )
+    how = {kind: [(w, m) for w, m in resolved.items() if m.how in kinds] for kind, kinds in _HOW}
+    return ImportReport(
         code=campaign.code,
         title=campaign.title,
+        timezone=campaign.timezone,
         groups=len(spec.groups),
         indicators=len(spec.indicators),
-        units=len({o.unit_id for o in obligations}),
+        units=len({row.unit_id for row in obligations}),
         obligations=len(obligations),
-        deadline=deadline.astimezone(ZoneInfo(campaign.timezone)).strftime("%Y-%m-%d %H:%M")
-        if deadline
-        else "",
-        timezone=campaign.timezone,
+        supports=supports or 0,
+        deadline=campaign.deadline,
         existed=existed,
         added=added if existed else 0,
         updated=updated if existed else 0,
         archived=archived,
+        exact=tuple(m.name for _, m in how["exact"]),
+        by_alias=tuple((w, m.name) for w, m in how["alias"]),
+        fuzzy=tuple((w, m.name, m.score) for w, m in how["fuzzy"]),
+        new=tuple(m.name for _, m in how["new"]),
+        not_units=tuple((u.cell, u.name) for u in spec.not_units),
     )
-    for written, match in resolved.items():
-        if match.how == "exact":
-            report.exact.append(match.name)
-        elif match.how in ("alias", "rule"):
-            report.by_alias.append((written, match.name))
-        elif match.how == "fuzzy":
-            report.fuzzy.append((written, match.name, match.score))
-        else:
-            report.new.append(match.name)
-    return report
+
+
+_HOW: Sequence[tuple[str, tuple[str, ...]]] = (
+    ("exact", ("exact",)),
+    ("alias", ("alias", "rule")),
+    ("fuzzy", ("fuzzy",)),
+    ("new", ("new",)),
+)

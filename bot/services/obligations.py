@@ -21,25 +21,15 @@ from bot.progress import (
     ObligationState,
     OwedIndicator,
     OweReport,
-    Status,
+    SubmissionFacts,
     SubmissionInfo,
+    derive_status,
+    is_late,
 )
 from bot.schedule import days_left
 from bot.services.access import Actor, NotAllowed
 from bot.services.campaigns import find_campaign, find_unit, unit_names
-
-
-class SubmissionFacts(Protocol):
-    """What status rules read of a submission: a Submission, or a row of its columns."""
-
-    @property
-    def version(self) -> int: ...
-    @property
-    def uploaded_at(self) -> datetime: ...
-    @property
-    def review_status(self) -> str: ...
-    @property
-    def withdrawn_at(self) -> datetime | None: ...
+from bot.services.supports import support_states
 
 
 class SubmissionRow(SubmissionFacts, Protocol):
@@ -59,27 +49,6 @@ class SubmissionRow(SubmissionFacts, Protocol):
     def match_method(self) -> str: ...
     @property
     def sha256(self) -> str: ...
-
-
-def derive_status(submissions: Sequence[SubmissionFacts]) -> Status:
-    """missing / submitted / accepted / returned, from the live (not withdrawn) submissions."""
-    live = [s for s in submissions if s.withdrawn_at is None]
-    if not live:
-        return "missing"
-    if any(s.review_status == "accepted" for s in live):
-        return "accepted"
-    latest = max(live, key=lambda s: s.version)
-    return "returned" if latest.review_status == "returned" else "submitted"
-
-
-def is_late(submissions: Sequence[SubmissionFacts], deadline: datetime | None) -> bool:
-    """Late: the first acceptable (not returned) submission came after the deadline."""
-    if deadline is None:
-        return False
-    acceptable = [
-        s for s in submissions if s.withdrawn_at is None and s.review_status != "returned"
-    ]
-    return bool(acceptable) and min(s.uploaded_at for s in acceptable) > deadline
 
 
 def obligation_state(obligation: Obligation, now: datetime) -> ObligationState:
@@ -267,7 +236,8 @@ def unit_obligation_rows(session: Session, campaign: Campaign, unit: Unit) -> li
 
 
 def owe_report(session: Session, campaign: Campaign, unit: Unit, now: datetime) -> OweReport:
-    """The report for a loaded campaign and unit (used by several services)."""
+    """The report for a loaded campaign and unit (used by several services): what it owes,
+    owed items first, then the indicators it supports."""
     states = unit_states(session, campaign, unit, now)
     states.sort(key=lambda s: not s.owed)  # stable: owed first, each part in table order
     return OweReport(
@@ -276,6 +246,7 @@ def owe_report(session: Session, campaign: Campaign, unit: Unit, now: datetime) 
         unit=unit.name,
         timezone=campaign.timezone,
         items=tuple(states),
+        supported=tuple(support_states(session, campaign, unit, now)),
     )
 
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot import texts
+from bot.config import DEFAULT_TIMEZONE
 from bot.db import UnitOfWork
 from bot.models import Chat, Contact, Invite
 from bot.progress import OweReport
@@ -100,7 +101,7 @@ def redeem_invite(
     display_name: str,
     username: str,
     now: datetime,
-    timezone: str = "Asia/Shanghai",
+    timezone: str = DEFAULT_TIMEZONE,
 ) -> Registered:
     """Register the user for the invite's unit (or as coordinator); the invite is spent."""
     session = uow.session

@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.progress import ObligationState, OweReport, Summary
+from bot.progress import ObligationState, OweReport, Summary, SupportState
 from bot.schedule import describe_time_left
 from bot.wording import Escape
 from bot.wording import plain as _plain
@@ -60,16 +60,35 @@ def delivered_item_line(item: ObligationState, escape: Escape = _plain) -> str:
     return line + (texts.OWE_LATE if item.late else "")
 
 
+def supported_item_lines(
+    item: SupportState, now: datetime, zone: ZoneInfo, escape: Escape = _plain
+) -> list[str]:
+    """One supported indicator: the lead unit and whether it delivered, material, deadline."""
+    lines = [
+        texts.OWE_SUPPORT_ITEM.format(number=escape(item.indicator), title=escape(item.title)),
+        texts.OWE_SUPPORT_LEAD.format(
+            lead=escape(item.lead),
+            mark=texts.STATUS_MARK[item.lead_status],
+            status=texts.STATUS_NAME[item.lead_status],
+        ),
+    ]
+    if item.material:
+        material = escape(item.material.replace("\n", " "))
+        lines.append(texts.OWE_SUPPORT_MATERIAL.format(material=material))
+    if item.deadline:
+        lines.append("   " + deadline_line(item.deadline, now, zone))
+    return lines
+
+
 def owe_text(report: OweReport, now: datetime, escape: Escape = _plain) -> str:
-    """What the unit still owes, then what it has delivered."""
+    """What the unit still owes, then what it has delivered, then what it supports."""
     zone = ZoneInfo(report.timezone)
     lines = [
         texts.OWE_HEADER.format(unit=escape(report.unit), campaign=escape(report.campaign_title))
     ]
     if not report.items:
         lines.append(texts.OWE_NOTHING.format(unit=escape(report.unit)))
-        return "\n".join(lines)
-    if report.owed:
+    elif report.owed:
         lines.append(texts.OWE_COUNT.format(owed=len(report.owed), total=len(report.items)))
         for item in report.owed:
             lines.extend(owed_item_lines(item, now, zone, escape))
@@ -79,6 +98,11 @@ def owe_text(report: OweReport, now: datetime, escape: Escape = _plain) -> str:
         lines.append("")
         lines.append(texts.OWE_DELIVERED_HEADER)
         lines.extend(delivered_item_line(item, escape) for item in report.delivered)
+    if report.supported:
+        lines.append("")
+        lines.append(texts.OWE_SUPPORT_HEADER)
+        for supported in report.supported:
+            lines.extend(supported_item_lines(supported, now, zone, escape))
     return "\n".join(lines)
 
 
