@@ -19,7 +19,6 @@ from bot.schedule.rounds import (
 )
 from bot.schedule.rules import (
     DEFAULT_RULES,
-    DEFAULT_TIMEZONE,
     MAX_REPEAT,
     MAX_RULE_DAYS,
     WORKDAY_MORNING,
@@ -34,7 +33,6 @@ from bot.schedule.workdays import MAX_QUIET_RUN, QuietDays
 __all__ = [
     "DEFAULT_GRACE",
     "DEFAULT_RULES",
-    "DEFAULT_TIMEZONE",
     "MAX_QUIET_RUN",
     "MAX_REPEAT",
     "MAX_RULE_DAYS",

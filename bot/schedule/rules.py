@@ -28,7 +28,6 @@ from bot.texts import (
     RULE_UNKNOWN,
 )
 
-DEFAULT_TIMEZONE = "Asia/Shanghai"
 DEFAULT_RULES = "-3d 09:00, -1d 09:00, 0d 09:00, +1d 09:00 daily"
 # Offset rules have no wall-clock time of their own; a quiet-day move lands here.
 WORKDAY_MORNING = time(9, 0)
