@@ -62,11 +62,3 @@ async def button_of(update: Update) -> keyboards.Callback:
     if callback is None:
         raise StaleButton(texts.UPLOAD_CHOICE_GONE)
     return callback
-
-
-async def pressed(update: Update, context: BotContext) -> tuple[keyboards.Callback | None, Actor]:
-    """A button press: answered (stops the spinner), decoded, and who pressed it."""
-    query = update.callback_query
-    assert query is not None  # noqa: S101 - CallbackQueryHandler guarantees it
-    await answer_query(query)
-    return keyboards.decode(query.data), actor_of(update, context)

@@ -149,8 +149,11 @@ async def test_a_forged_button_payload_gets_a_short_answer_not_silence(bot: Bot)
             },
         )
     replies = await bot.emu.wait_for_messages(police, 3, timeout=REPLY_TIMEOUT)
-    assert [r.plain_text for r in replies[:2]] == ["这个选择已经处理过了。"] * 2
-    assert replies[2].plain_text.startswith("抱歉，处理时出了点问题")
+    # The presses are handled concurrently: the malformed one needs no database and may be
+    # answered before the other two.
+    answers = [r.plain_text for r in replies]
+    assert answers.count("这个选择已经处理过了。") == 2
+    assert [a for a in answers if a.startswith("抱歉，处理时出了点问题")] != []
     assert bot.submissions() == []
 
 
