@@ -104,6 +104,17 @@ async def test_with_a_local_bot_api_server_a_file_over_20_mb_is_filed_from_its_d
     assert bot.emu.stats.downloads == 0  # the server's own copy on this disk was stored
 
 
+async def test_a_file_shared_in_the_coordinator_group_is_left_alone_and_never_downloaded(
+    bot: Bot,
+) -> None:
+    clerk = bot.person("协调组文员")
+    group = await bot.group("迎检协调组", [clerk], bind="协调组")
+    bot.emu.send_document(clerk, group, "会议纪要.docx", JUNK)
+    assert await bot.silence(group) == []
+    assert bot.emu.calls_to("getFile") == []
+    assert bot.submissions() == []
+
+
 async def test_an_executable_is_refused(bot: Bot) -> None:
     police = await bot.add_contact("公安局")
     reply = await bot.upload(police, police, "案件信息表.exe", b"MZ\x90\x00" * 64)

@@ -116,20 +116,7 @@ def receive_upload(
             session, actor, campaign, unit, own[top.indicator], facts, "auto", top.score, now
         )
         return filed(uow, campaign, unit, filing)
-    pending = _pending(session, campaign, unit, facts, result, own)
-    choices = choices_for(pending, own)
-    uow.commit()
-    if result.confident and top is not None and top.indicator not in own:
-        indicator = _indicator(session, campaign, top.indicator)
-        return NotOwed(
-            pending.id,
-            facts.filename,
-            top.indicator,
-            indicator.title if indicator else "",
-            unit.name,
-            choices,
-        )
-    return NeedsChoice(pending.id, facts.filename, choices[:CHOICES_SHOWN])
+    return _ask(uow, campaign, unit, facts, result, own)
 
 
 # Statements of the upload path, built once (see bot.db.run_prepared): every upload runs them.
@@ -190,14 +177,15 @@ def _indicator(session: Session, campaign: Campaign, number: str) -> Indicator |
     )
 
 
-def _pending(
-    session: Session,
+def _ask(
+    uow: UnitOfWork,
     campaign: Campaign,
     unit: Unit,
     facts: FileFacts,
     result: MatchResult,
     own: dict[str, OwnObligation],
-) -> PendingUpload:
+) -> NeedsChoice | NotOwed:
+    """Keep a pending question (it survives restarts) and say what to offer."""
     ranked = [c.indicator for c in result.candidates if c.indicator in own]
     ranked += [n for n in own if n not in ranked]
     pending = PendingUpload(
@@ -207,6 +195,14 @@ def _pending(
         candidates=ranked,
         scores={c.indicator: c.score for c in result.candidates},
     )
-    session.add(pending)
-    session.flush()
-    return pending
+    uow.session.add(pending)
+    uow.session.flush()
+    choices = choices_for(pending, own)
+    uow.commit()
+    top = result.candidates[0] if result.candidates else None
+    if result.confident and top is not None and top.indicator not in own:
+        # Clearly another unit's indicator: say so, and offer every one of the unit's own.
+        indicator = _indicator(uow.session, campaign, top.indicator)
+        title = indicator.title if indicator else ""
+        return NotOwed(pending.id, facts.filename, top.indicator, title, unit.name, choices)
+    return NeedsChoice(pending.id, facts.filename, choices[:CHOICES_SHOWN])
