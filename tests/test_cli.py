@@ -155,3 +155,22 @@ def test_reminder_commands_print_the_refusal_sentence_and_fail(tmp_path: Path) -
     listed = run_cli(tmp_path, "--now", MONDAY, "reminders", "list")
     assert "当前的提醒规则：-3d 09:00" in listed.stdout
     assert "2023-10-18 09:00  0d 09:00  指标1、2、3、5、6、7 → " in listed.stdout  # 4 moved
+
+
+def test_match_prints_one_json_object_per_upload_line(tmp_path: Path) -> None:
+    run_cli(tmp_path, "import")
+    lines = [
+        json.dumps({"unit": "县公安局", "filename": "侵犯知识产权行政案件信息表.xlsx"}),
+        "not json",
+        json.dumps({"filename": "扫描件.pdf", "caption": ""}),
+    ]
+    result = run_cli(tmp_path, "match", stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    clear, broken, unsure = (json.loads(line) for line in result.stdout.splitlines())
+    assert list(clear) == ["indicator", "confident", "candidates"]
+    assert (clear["indicator"], clear["confident"]) == ("4", True)
+    assert list(clear["candidates"][0]) == ["indicator", "score"]
+    assert len(clear["candidates"]) == 5
+    assert broken == {"indicator": None, "confident": False, "candidates": []}
+    assert (unsure["indicator"], unsure["confident"]) == (None, False)
+    assert "第 2 行不是有效的 JSON" in result.stderr
