@@ -1,4 +1,4 @@
-"""Small pieces every handler module uses: who is asking, and replying in parts."""
+"""Small pieces every handler module uses: button presses, and replying in parts."""
 
 from __future__ import annotations
 
@@ -9,31 +9,13 @@ from telegram.error import BadRequest
 
 from bot import texts
 from bot.refusals import Refusal
-from bot.services.access import Actor
-from bot.services.onboarding import who_is
 from handlers import keyboards
-from handlers.context import BotContext
 
 log = logging.getLogger(__name__)
 
 
 class StaleButton(Refusal):
     """A button whose data this bot does not recognise (forged, or from an old version)."""
-
-
-def actor_of(update: Update, context: BotContext) -> Actor:
-    """The sender of this update as the services see them."""
-    user = update.effective_user
-    chat = update.effective_chat
-    assert user is not None and chat is not None  # noqa: S101 - filters guarantee both
-    with context.db.uow() as uow:
-        return who_is(
-            uow,
-            user_id=user.id,
-            chat_id=chat.id,
-            private=chat.type == "private",
-            name=user.full_name,
-        )
 
 
 async def reply_parts(
