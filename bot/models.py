@@ -272,7 +272,27 @@ class Chat(Base):
     unit: Mapped[Unit | None] = relationship()
 
 
-class Submission(Base):
+class FileColumns:
+    """A received file and who sent it: the columns a submission and a pending upload share.
+
+    Declared once here; bot.services.uploads.FileFacts carries exactly these between the two
+    (a test holds them equal), so a new fact about a file is one column here and one field there.
+    """
+
+    filename: Mapped[str] = mapped_column(String(300))
+    caption: Mapped[str] = mapped_column(Text, default="")
+    size: Mapped[int] = mapped_column(BigInteger, default=0)
+    mime_type: Mapped[str] = mapped_column(String(200), default="")
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(200))
+    telegram_file_id: Mapped[str] = mapped_column(String(300), default="")
+    telegram_file_unique_id: Mapped[str] = mapped_column(String(100), default="")
+    uploaded_by: Mapped[int | None] = mapped_column(BigInteger)
+    uploader_name: Mapped[str] = mapped_column(String(200), default="")
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class Submission(FileColumns, Base):
     """One delivered file for an obligation, with how it was matched and reviewed."""
 
     __tablename__ = "submission"
@@ -284,18 +304,7 @@ class Submission(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     obligation_id: Mapped[int] = mapped_column(ForeignKey("obligation.id", ondelete="CASCADE"))
     version: Mapped[int]
-    uploaded_by: Mapped[int | None] = mapped_column(BigInteger)
-    uploader_name: Mapped[str] = mapped_column(String(200), default="")
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
-    filename: Mapped[str] = mapped_column(String(300))
-    caption: Mapped[str] = mapped_column(Text, default="")
-    size: Mapped[int] = mapped_column(BigInteger, default=0)
-    mime_type: Mapped[str] = mapped_column(String(200), default="")
-    sha256: Mapped[str] = mapped_column(String(64))
-    storage_key: Mapped[str] = mapped_column(String(200))
-    telegram_file_id: Mapped[str] = mapped_column(String(300), default="")
-    telegram_file_unique_id: Mapped[str] = mapped_column(String(100), default="")
-    chat_id: Mapped[int | None] = mapped_column(BigInteger)
     match_method: Mapped[str] = mapped_column(String(16), default="auto")
     match_score: Mapped[float | None]
     review_status: Mapped[str] = mapped_column(String(16), default="submitted")
@@ -307,7 +316,7 @@ class Submission(Base):
     obligation: Mapped[Obligation] = relationship(back_populates="submissions")
 
 
-class PendingUpload(Base):
+class PendingUpload(FileColumns, Base):
     """A stored file waiting for its uploader to choose the indicator (survives restarts)."""
 
     __tablename__ = "pending_upload"
@@ -315,17 +324,6 @@ class PendingUpload(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
-    uploaded_by: Mapped[int | None] = mapped_column(BigInteger)
-    uploader_name: Mapped[str] = mapped_column(String(200), default="")
-    chat_id: Mapped[int | None] = mapped_column(BigInteger)
-    filename: Mapped[str] = mapped_column(String(300))
-    caption: Mapped[str] = mapped_column(Text, default="")
-    size: Mapped[int] = mapped_column(BigInteger, default=0)
-    mime_type: Mapped[str] = mapped_column(String(200), default="")
-    sha256: Mapped[str] = mapped_column(String(64))
-    storage_key: Mapped[str] = mapped_column(String(200))
-    telegram_file_id: Mapped[str] = mapped_column(String(300), default="")
-    telegram_file_unique_id: Mapped[str] = mapped_column(String(100), default="")
     candidates: Mapped[list[str]] = mapped_column(default=list)
     scores: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -157,7 +157,7 @@ UNBIND_NOTHING = "本群没有绑定任何单位。"
 # --- uploads ------------------------------------------------------------------------------------
 UPLOAD_NOT_REGISTERED = "您还没有登记所属单位，暂时不能报送材料。请向协调人索取邀请链接。"
 UPLOAD_UNBOUND_GROUP = "本群还没有绑定单位，无法登记材料。请协调人在群里发送 /bind 单位名称。"
-UPLOAD_TOO_BIG = "文件“{filename}”有 {size_mb:.1f} MB，超过了 {limit_mb} MB 的上限。请压缩或拆分成几个文件后分别发送。"
+UPLOAD_TOO_BIG = "文件“{filename}”有 {size_mb} MB，超过了 {limit_mb} MB 的上限。请压缩或拆分成几个文件后分别发送。"
 UPLOAD_EMPTY = "文件“{filename}”是空的（0 字节），请检查后重新发送。"
 UPLOAD_TYPE_REFUSED = (
     "不接收这种类型的文件（{filename}）。请发送 Word、Excel、WPS、PDF、图片或压缩包（zip/rar/7z）。"

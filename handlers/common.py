@@ -1,4 +1,4 @@
-"""Small pieces every handler module uses: who is asking, and replying in parts."""
+"""Small pieces every handler module uses: button presses, and replying in parts."""
 
 from __future__ import annotations
 
@@ -9,31 +9,13 @@ from telegram.error import BadRequest
 
 from bot import texts
 from bot.refusals import Refusal
-from bot.services.access import Actor
-from bot.services.onboarding import who_is
 from handlers import keyboards
-from handlers.context import BotContext
 
 log = logging.getLogger(__name__)
 
 
 class StaleButton(Refusal):
     """A button whose data this bot does not recognise (forged, or from an old version)."""
-
-
-def actor_of(update: Update, context: BotContext) -> Actor:
-    """The sender of this update as the services see them."""
-    user = update.effective_user
-    chat = update.effective_chat
-    assert user is not None and chat is not None  # noqa: S101 - filters guarantee both
-    with context.db.uow() as uow:
-        return who_is(
-            uow,
-            user_id=user.id,
-            chat_id=chat.id,
-            private=chat.type == "private",
-            name=user.full_name,
-        )
 
 
 async def reply_parts(
@@ -62,11 +44,3 @@ async def button_of(update: Update) -> keyboards.Callback:
     if callback is None:
         raise StaleButton(texts.UPLOAD_CHOICE_GONE)
     return callback
-
-
-async def pressed(update: Update, context: BotContext) -> tuple[keyboards.Callback | None, Actor]:
-    """A button press: answered (stops the spinner), decoded, and who pressed it."""
-    query = update.callback_query
-    assert query is not None  # noqa: S101 - CallbackQueryHandler guarantees it
-    await answer_query(query)
-    return keyboards.decode(query.data), actor_of(update, context)

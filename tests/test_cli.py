@@ -168,3 +168,22 @@ def test_an_impossible_date_in_the_settings_sheet_is_a_message_not_a_traceback(
     assert result.returncode == 1
     assert "linhe-2024.xlsx：设置“材料报送截止”中的日期不存在：2023-02-30" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_match_prints_one_json_object_per_upload_line(tmp_path: Path) -> None:
+    run_cli(tmp_path, "import")
+    lines = [
+        json.dumps({"unit": "县公安局", "filename": "侵犯知识产权行政案件信息表.xlsx"}),
+        "not json",
+        json.dumps({"filename": "扫描件.pdf", "caption": ""}),
+    ]
+    result = run_cli(tmp_path, "match", stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    clear, broken, unsure = (json.loads(line) for line in result.stdout.splitlines())
+    assert list(clear) == ["indicator", "confident", "candidates"]
+    assert (clear["indicator"], clear["confident"]) == ("4", True)
+    assert list(clear["candidates"][0]) == ["indicator", "score"]
+    assert len(clear["candidates"]) == 5
+    assert broken == {"indicator": None, "confident": False, "candidates": []}
+    assert (unsure["indicator"], unsure["confident"]) == (None, False)
+    assert "第 2 行不是有效的 JSON" in result.stderr

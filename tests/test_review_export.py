@@ -37,9 +37,9 @@ def upload(
     actor: Actor = POLICE,
 ):
     stored = store_content(store, data)
-    request = UploadRequest(actor=actor, filename=name, caption="", mime_type="", stored=stored)
-    with database.uow() as uow:
-        return receive_upload(uow, store, MatcherCache(DATA / "glossary.toml"), request, SEED_NOW)
+    request = UploadRequest(filename=name, caption="", mime_type="", stored=stored)
+    matchers = MatcherCache(DATA / "glossary.toml")
+    return database.run(receive_upload, actor, store, matchers, request, SEED_NOW)
 
 
 @pytest.fixture

@@ -1,0 +1,76 @@
+"""Uploads: a received file is checked, stored, matched, and filed or asked about.
+
+- files: which files are taken, the store, the facts recorded about a file
+- matchers: one matcher per campaign, and the content peek when names are not enough
+- receive: who may upload, duplicates, filing or a pending question
+- choices: the buttons under a question and under a receipt
+- filing: the filing step those share; results: what the use cases answer with
+"""
+
+from bot.services.uploads.choices import (
+    ChoiceGone,
+    all_choices,
+    cancel_pending,
+    choose_indicator,
+    reclassify,
+    reclassify_choices,
+    withdraw,
+)
+from bot.services.uploads.files import (
+    ALLOWED_EXTENSIONS,
+    FileFacts,
+    FileRefused,
+    UploadRequest,
+    check_file,
+    store_content,
+)
+from bot.services.uploads.matchers import MatcherCache, campaign_profiles, match_upload
+from bot.services.uploads.receive import CHOICES_SHOWN, admit_upload, receive_upload
+from bot.services.uploads.results import (
+    Admitted,
+    Cancelled,
+    Choice,
+    Duplicate,
+    Filed,
+    Ignored,
+    MoveChoices,
+    Moved,
+    NeedsChoice,
+    NotOwed,
+    UploadOutcome,
+    Withdrawn,
+)
+
+__all__ = [
+    "ALLOWED_EXTENSIONS",
+    "CHOICES_SHOWN",
+    "Admitted",
+    "Cancelled",
+    "Choice",
+    "ChoiceGone",
+    "Duplicate",
+    "FileFacts",
+    "FileRefused",
+    "Filed",
+    "Ignored",
+    "MatcherCache",
+    "MoveChoices",
+    "Moved",
+    "NeedsChoice",
+    "NotOwed",
+    "UploadOutcome",
+    "UploadRequest",
+    "Withdrawn",
+    "admit_upload",
+    "all_choices",
+    "campaign_profiles",
+    "cancel_pending",
+    "check_file",
+    "choose_indicator",
+    "match_upload",
+    "receive_upload",
+    "reclassify",
+    "reclassify_choices",
+    "store_content",
+    "withdraw",
+]

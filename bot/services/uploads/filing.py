@@ -1,0 +1,109 @@
+"""Filing a file to one of the unit's obligations: the step receiving, choosing and moving share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy.orm import Session
+
+from bot.db import UnitOfWork, run_prepared
+from bot.models import Campaign, PendingUpload, Submission, Unit
+from bot.services.access import Actor
+from bot.services.audit import audit
+from bot.services.obligations import still_owed, unit_obligation_rows
+from bot.services.uploads.files import FileFacts
+from bot.services.uploads.results import Choice, Filed
+
+# Statements of the upload path, built once (see bot.db.run_prepared): every upload runs them.
+_LAST_VERSION = select(func.max(Submission.version)).where(
+    Submission.obligation_id == bindparam("obligation_id")
+)
+_INSERT_SUBMISSION = insert(Submission).returning(Submission.id)
+
+
+@dataclass(frozen=True)
+class OwnObligation:
+    """One of the unit's live obligations, as filing needs it."""
+
+    obligation_id: int
+    number: str
+    title: str
+
+
+def own_obligations(session: Session, campaign: Campaign, unit: Unit) -> dict[str, OwnObligation]:
+    """The unit's live obligations in the campaign, by indicator number."""
+    rows = unit_obligation_rows(session, campaign, unit)
+    return {row.number: OwnObligation(row.id, row.number, row.title) for row in rows}
+
+
+@dataclass(frozen=True)
+class Filing:
+    """A submission just added, and the obligation it was filed to."""
+
+    submission_id: int
+    filename: str
+    size: int
+    method: str
+    obligation: OwnObligation
+
+
+def file_submission(
+    session: Session,
+    actor: Actor,
+    campaign: Campaign,
+    unit: Unit,
+    obligation: OwnObligation,
+    facts: FileFacts,
+    method: str,
+    score: float | None,
+    now: datetime,
+) -> Filing:
+    """Add the next version of the obligation's submissions (the caller commits)."""
+    session.flush()  # a withdrawal in this transaction must be seen by the next query
+    last = run_prepared(session, _LAST_VERSION, obligation_id=obligation.obligation_id).scalar()
+    submission_id: int = run_prepared(
+        session,
+        _INSERT_SUBMISSION,
+        **facts.columns(),
+        obligation_id=obligation.obligation_id,
+        version=(last or 0) + 1,
+        uploaded_at=now,
+        match_method=method,
+        match_score=score,
+    ).scalar_one()
+    audit(
+        session,
+        actor,
+        "submit",
+        campaign_id=campaign.id,
+        unit_id=unit.id,
+        submission=submission_id,
+        method=method,
+    )
+    return Filing(submission_id, facts.filename, facts.size, method, obligation)
+
+
+def filed(uow: UnitOfWork, campaign: Campaign, unit: Unit, filing: Filing) -> Filed:
+    """Commit the filing; the receipt says what the unit still owes after it."""
+    owed = tuple(still_owed(uow.session, campaign, unit))  # in the same transaction
+    uow.commit()
+    return Filed(
+        filing.submission_id,
+        filing.obligation.number,
+        filing.obligation.title,
+        filing.filename,
+        filing.size,
+        filing.method,
+        unit.name,
+        owed,
+    )
+
+
+def choices_for(pending: PendingUpload, own: dict[str, OwnObligation]) -> tuple[Choice, ...]:
+    """The unit's indicators for a pending question: the matcher's ranking first."""
+    order = [n for n in pending.candidates if n in own] + [
+        n for n in own if n not in pending.candidates
+    ]
+    return tuple(Choice(n, own[n].title, float(pending.scores.get(n, 0.0))) for n in order)
