@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     concurrent_updates: int = 16
     max_upload_mb: int = 20
     reminder_check_seconds: int = 60
+    # Longest look inside one uploaded file (for matching); a peek that overruns is given up.
+    peek_timeout_seconds: float = 2.0
     log_level: str = "INFO"
 
     @property
