@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.engine import Dialect
@@ -277,6 +278,8 @@ class Submission(Base):
     telegram_file_id: Mapped[str] = mapped_column(String(300), default="")
     telegram_file_unique_id: Mapped[str] = mapped_column(String(100), default="")
     chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    # The content check found an open password: the reviewer needs it from the unit.
+    password_protected: Mapped[bool] = mapped_column(default=False, server_default=false())
     match_method: Mapped[str] = mapped_column(String(16), default="auto")
     match_score: Mapped[float | None]
     review_status: Mapped[str] = mapped_column(String(16), default="submitted")
@@ -307,6 +310,7 @@ class PendingUpload(Base):
     storage_key: Mapped[str] = mapped_column(String(200))
     telegram_file_id: Mapped[str] = mapped_column(String(300), default="")
     telegram_file_unique_id: Mapped[str] = mapped_column(String(100), default="")
+    password_protected: Mapped[bool] = mapped_column(default=False, server_default=false())
     candidates: Mapped[list[str]] = mapped_column(default=list)
     scores: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

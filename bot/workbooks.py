@@ -135,8 +135,9 @@ def _submissions_sheet(workbook: Workbook, summary: Summary) -> None:
                     texts.STATUS_NAME.get(sub.review_status, sub.review_status),
                     sub.review_comment,
                     sub.sha256,
+                    texts.XLSX_PASSWORD_PROTECTED if sub.password_protected else "",
                 ]
             )
     sheet.freeze_panes = "A2"
-    for col, width in enumerate((14, 6, 30, 6, 40, 12, 14, 20, 12, 10, 24, 20), start=1):
+    for col, width in enumerate((14, 6, 30, 6, 40, 12, 14, 20, 12, 10, 24, 20, 10), start=1):
         sheet.column_dimensions[get_column_letter(col)].width = width

@@ -65,6 +65,8 @@ def filed_message(filed: Filed) -> str:
             size=human_size(filed.size),
         )
     ]
+    if filed.password_protected:
+        lines.append(texts.UPLOAD_PASSWORD_NOTE)
     owed = filed.still_owed
     if owed:
         items = "、".join(f"{escape(i.indicator)}.{escape(i.title)}" for i in owed)

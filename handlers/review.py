@@ -52,7 +52,7 @@ class ReasonReply(filters.MessageFilter):
 
 def _item_text(item: ReviewItem, timezone: str) -> str:
     when = item.uploaded_at.astimezone(ZoneInfo(timezone)).strftime("%m-%d %H:%M")
-    return texts.REVIEW_ITEM.format(
+    text = texts.REVIEW_ITEM.format(
         id=item.submission_id,
         unit=render.escape(item.unit),
         number=render.escape(item.number),
@@ -62,6 +62,7 @@ def _item_text(item: ReviewItem, timezone: str) -> str:
         when=when,
         version=item.version,
     )
+    return f"{text} {texts.PASSWORD_PROTECTED_MARK}" if item.password_protected else text
 
 
 def _named(item: ReviewItem) -> dict[str, object]:

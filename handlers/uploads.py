@@ -87,7 +87,8 @@ async def receive_file(update: Update, context: BotContext) -> None:
         )
         return
     # Disk work off the event loop; on disk before anything is recorded or acknowledged.
-    stored = await asyncio.to_thread(store_content, context.runtime.store, content)
+    # The content check runs there too: a refused file raises before anything is stored.
+    stored = await asyncio.to_thread(store_content, context.runtime.store, content, filename)
     request = UploadRequest(
         actor=actor,
         filename=filename,

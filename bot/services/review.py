@@ -29,6 +29,7 @@ class ReviewItem:
     uploaded_at: datetime
     uploader: str
     status: str
+    password_protected: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ def _item(submission: Submission) -> ReviewItem:
         submission.uploaded_at,
         submission.uploader_name,
         submission.review_status,
+        submission.password_protected,
     )
 
 

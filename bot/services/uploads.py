@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot import texts
 from bot.db import UnitOfWork, run_prepared
+from bot.filecheck import check_content
 from bot.matching import IndicatorProfile, Matcher, MatchResult, load_glossary, needs_content
 from bot.models import (
     AuditEvent,
@@ -124,6 +125,7 @@ class FileFacts:
     uploaded_by: int | None
     uploader_name: str
     chat_id: int | None
+    password_protected: bool = False
 
     @classmethod
     def of(cls, row: Submission | PendingUpload) -> FileFacts:
@@ -140,6 +142,7 @@ class FileFacts:
             row.uploaded_by,
             row.uploader_name,
             row.chat_id,
+            row.password_protected,
         )
 
 
@@ -160,6 +163,7 @@ class Filed:
     method: str
     unit: str
     still_owed: tuple[OwedIndicator, ...]
+    password_protected: bool = False
 
 
 @dataclass(frozen=True)
@@ -261,13 +265,24 @@ def match_upload(
 # --- receiving --------------------------------------------------------------------------------
 
 
-def store_content(store: FileStore, content: bytes | Path) -> StoredFile:
-    """Put received bytes (or a file holding them) in the store: the first step of an upload.
+@dataclass(frozen=True)
+class ReceivedFile(StoredFile):
+    """Stored bytes that passed the content check, and what the check noticed."""
 
-    Only disk work (hashing, writing, two fsyncs; a copy of up to 2 GB from a local Bot API
-    server), no database: the bot runs it in a worker thread so other updates go on meanwhile.
+    password_protected: bool = False
+
+
+def store_content(store: FileStore, content: bytes | Path, filename: str) -> ReceivedFile:
+    """Check received bytes (or a file holding them), then put them in the store: the first
+    step of an upload. A file the content check refuses raises its `FileRefused` and is
+    never stored.
+
+    Only disk work (the check, hashing, writing, two fsyncs; a copy of up to 2 GB from a local
+    Bot API server), no database: the bot runs it in a worker thread so other updates go on.
     """
-    return store.put_file(content) if isinstance(content, Path) else store.put_bytes(content)
+    verdict = check_content(content, filename)
+    stored = store.put_file(content) if isinstance(content, Path) else store.put_bytes(content)
+    return ReceivedFile(stored.sha256, stored.size, stored.key, verdict.password_protected)
 
 
 def receive_upload(
@@ -297,6 +312,7 @@ def receive_upload(
         actor.user_id,
         actor.name,
         actor.chat_id,
+        isinstance(stored, ReceivedFile) and stored.password_protected,
     )
     duplicate = _duplicate_of(session, campaign, unit, stored.sha256)
     if duplicate is not None:
@@ -533,6 +549,7 @@ def _file(
         telegram_file_id=facts.telegram_file_id,
         telegram_file_unique_id=facts.telegram_file_unique_id,
         chat_id=facts.chat_id,
+        password_protected=facts.password_protected,
         match_method=method,
         match_score=score,
     ).scalar_one()
@@ -544,7 +561,9 @@ def _file(
         unit_id=unit.id,
         detail={"submission": submission_id, "method": method},
     )
-    return Filing(submission_id, facts.filename, facts.size, method, obligation)
+    return Filing(
+        submission_id, facts.filename, facts.size, method, obligation, facts.password_protected
+    )
 
 
 @dataclass(frozen=True)
@@ -556,6 +575,7 @@ class Filing:
     size: int
     method: str
     obligation: OwnObligation
+    password_protected: bool = False
 
 
 def _filed(uow: UnitOfWork, campaign: Campaign, unit: Unit, filing: Filing) -> Filed:
@@ -570,6 +590,7 @@ def _filed(uow: UnitOfWork, campaign: Campaign, unit: Unit, filing: Filing) -> F
         filing.method,
         unit.name,
         owed,
+        filing.password_protected,
     )
 
 
@@ -597,6 +618,7 @@ def _pending(
         storage_key=facts.storage_key,
         telegram_file_id=facts.telegram_file_id,
         telegram_file_unique_id=facts.telegram_file_unique_id,
+        password_protected=facts.password_protected,
         candidates=ranked,
         scores={c.indicator: c.score for c in result.candidates},
     )

@@ -35,9 +35,10 @@ from bot.storage import FileStore
 from emulator import BotApiEmulator
 from tests.conftest import ROOT, SEED_WORKBOOK, import_workbook
 from tests.e2e.conftest import BOT_USERNAME, TOKEN
+from tests.fixtures.office_files import xlsx_data
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-CASES_XLSX = b"PK\x03\x04 cases " + "行政案件".encode() * 64
+CASES_XLSX = xlsx_data("行政案件")
 WAIT = 20.0  # seconds: generous bounds for a process start under load
 T = TypeVar("T")
 JOB_DONE = "executed successfully"  # APScheduler's log line after each pass of the job
