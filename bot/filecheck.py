@@ -108,6 +108,7 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"{\\rtf", "rtf"),
 )
 _HTML = re.compile(rb"\s*<(?:!doctype\s+html|html|head|body|script|iframe|meta)[\s>/]", re.I)
+_HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"mif1", b"msf1")
 _XML = re.compile(rb"\s*<\?xml[\s?]", re.I)
 _PDF_ENCRYPT = re.compile(rb"/Encrypt[\s/<\[(0-9]")
 _OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm\b.{0,512}?>>\s*stream\r?\n", re.S)
@@ -216,7 +217,7 @@ def detect_kind(head: bytes) -> str:
         return "html"
     if _XML.match(text):
         return "html" if _HTML.search(text[:1024]) else "xml"
-    if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"msf1"):
+    if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
         return "heic"
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "webp"
