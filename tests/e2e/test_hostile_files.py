@@ -3,6 +3,7 @@ emulator, and neither filed nor kept; a password-protected file is filed and fla
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from tests.fixtures.hostile_files import (
     macro_xlsx,
     password_protected_docx,
     pdf_bytes,
+    unclosed_shared_strings_xlsx,
     windows_exe,
     xlsx_bytes,
     zip_bomb_xlsx,
@@ -100,3 +102,18 @@ async def test_an_encrypted_file_asked_about_keeps_its_flag_when_the_unit_picks(
     assert "🔒 文件设有打开密码" in receipt.plain_text
     [submission] = bot.submissions()
     assert submission.password_protected
+
+
+async def test_an_xlsx_crafted_to_stall_the_peek_is_answered_within_seconds(
+    bot: Bot, tmp_path: Path
+) -> None:
+    police = await bot.add_contact("公安局")
+    began = time.monotonic()
+
+    # A name that says nothing: the bot looks inside before it asks.
+    question = await bot.upload(
+        police, police, "扫描件.xlsx", unclosed_shared_strings_xlsx(tmp_path)
+    )
+
+    assert "这份材料属于哪一项指标" in question.plain_text
+    assert time.monotonic() - began < 4.0
