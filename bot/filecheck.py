@@ -81,8 +81,7 @@ ACCEPTED: dict[str, frozenset[str]] = {
     "rtf": frozenset({"rtf"}),
     "txt": _TEXT,
     "csv": _TEXT,
-    **{extension: _IMAGES for extension in ("jpg", "jpeg", "png", "gif", "bmp", "tif", "tiff")},
-    **{extension: _IMAGES for extension in ("webp", "heic")},
+    **dict.fromkeys(("jpg", "jpeg", "png", "gif", "bmp", "tif", "tiff", "webp", "heic"), _IMAGES),
 }
 
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -351,7 +350,7 @@ def _check_pdf(stream: BinaryIO, size: int, filename: str) -> bool:
     if b"%%EOF" not in stream.read(PDF_TAIL):
         raise FileDamaged(texts.FILE_DAMAGED, filename=filename)
     encrypted = False
-    for chunk in _chunks(stream):
+    for _, chunk in _chunks(stream):
         if any(pattern.search(chunk) for pattern in _PDF_ACTIVE):
             raise FileActiveContent(texts.FILE_ACTIVE_CONTENT, filename=filename)
         encrypted = encrypted or _PDF_ENCRYPT.search(chunk) is not None
@@ -364,48 +363,13 @@ def _check_pdf(stream: BinaryIO, size: int, filename: str) -> bool:
     return encrypted
 
 
-def _chunks(stream: BinaryIO) -> Iterator[bytes]:
-    """The whole stream in overlapping chunks, so no name is missed at a boundary."""
-    stream.seek(0)
-    previous = b""
-    while chunk := stream.read(SCAN_CHUNK):
-        yield previous[-SCAN_OVERLAP:] + chunk
-        previous = chunk
-
-
-def _object_streams(stream: BinaryIO) -> Iterator[bytes]:
-    """The decompressed content of each object stream, within a total budget."""
-    budget = MAX_OBJECT_STREAMS_BYTES
-    for chunk_start, chunk in _positioned_chunks(stream):
-        for found in _OBJECT_STREAM.finditer(chunk):
-            if found.start() >= SCAN_CHUNK:
-                continue  # the next chunk starts here and sees it whole
-            if budget <= 0:
-                return
-            stream.seek(chunk_start + found.end())
-            inflater = zlib.decompressobj()
-            data = b""
-            try:
-                while budget > 0 and not inflater.eof:
-                    raw = stream.read(64 * 1024)
-                    if not raw:
-                        break
-                    piece = inflater.decompress(raw, budget)
-                    budget -= len(piece)
-                    data += piece
-                    if inflater.unconsumed_tail:
-                        break  # over budget: what we have is all we look at
-            except zlib.error:
-                pass
-            yield data
-
-
-def _positioned_chunks(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
-    stream.seek(0)
+def _chunks(stream: BinaryIO, overlap: int = SCAN_OVERLAP) -> Iterator[tuple[int, bytes]]:
+    """The whole stream as (offset, window) pairs: windows of SCAN_CHUNK bytes that overlap by
+    `overlap`, so nothing shorter than that is missed at a boundary."""
     position = 0
     while True:
         stream.seek(position)
-        chunk = stream.read(SCAN_CHUNK + SCAN_OVERLAP * 4)
+        chunk = stream.read(SCAN_CHUNK + overlap)
         if not chunk:
             return
         yield position, chunk
@@ -414,5 +378,31 @@ def _positioned_chunks(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
         position += SCAN_CHUNK
 
 
+def _object_streams(stream: BinaryIO) -> Iterator[bytes]:
+    """The decompressed content of each object stream, within a total budget."""
+    budget = MAX_OBJECT_STREAMS_BYTES
+    for offset, chunk in _chunks(stream, overlap=1024):  # an object stream's header fits
+        for found in _OBJECT_STREAM.finditer(chunk):
+            if found.start() >= SCAN_CHUNK:
+                continue  # the next window starts here and sees it whole
+            if budget <= 0:
+                return
+            stream.seek(offset + found.end())
+            inflater = zlib.decompressobj()
+            pieces = []
+            try:
+                while budget > 0 and not inflater.eof:
+                    raw = stream.read(64 * 1024)
+                    if not raw:
+                        break
+                    pieces.append(inflater.decompress(raw, budget))
+                    budget -= len(pieces[-1])
+                    if inflater.unconsumed_tail:
+                        break  # over budget: what we have is all we look at
+            except zlib.error:
+                pass  # damaged or not deflated: what inflated is all there is to look at
+            yield b"".join(pieces)
+
+
 def _contains(stream: BinaryIO, needle: bytes) -> bool:
-    return any(needle in chunk for chunk in _chunks(stream))
+    return any(needle in chunk for _, chunk in _chunks(stream))

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from bot import texts
 from bot.db import Database
 from bot.filecheck import (
+    SCAN_CHUNK,
     FileActiveContent,
     FileDamaged,
     FileHasMacros,
@@ -247,3 +248,11 @@ def test_a_password_protected_upload_is_filed_with_its_flag(
     with seeded.uow() as uow:
         [submission] = uow.session.scalars(select(Submission))
         assert submission.password_protected
+
+
+def test_active_content_straddling_two_read_windows_is_still_found() -> None:
+    padding = b"%" + b"x" * (SCAN_CHUNK - len(b"%PDF-1.4\n") - 1 - 12) + b"\n"
+    data = b"%PDF-1.4\n" + padding + b"<< /S /JavaScript /JS (x) >>\n%%EOF\n"
+    assert data.index(b"/JavaScript") < SCAN_CHUNK < data.index(b"/JavaScript") + 11
+    with pytest.raises(FileActiveContent):
+        check_content(data, "报告.pdf")
