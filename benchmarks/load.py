@@ -54,6 +54,7 @@ from handlers.app import build_application  # noqa: E402
 from handlers.context import Runtime  # noqa: E402
 from handlers.transport import AiohttpRequest  # noqa: E402
 from tests.e2e.workbooks import generated_workbook  # noqa: E402
+from tests.fixtures.office_files import xlsx_data  # noqa: E402
 
 USERS = 200
 SATURATED_ROUNDS = 3  # updates per user in each trial of (a)
@@ -229,8 +230,9 @@ async def main() -> None:
         emu.send_text(user, user, "/owe")
 
     def upload(user: EmuUser, index: int) -> None:
-        # ~1 KB, never a duplicate
-        data = f"{user.id}-{next(uploads_sent)}-".encode() + b"small file " * 90
+        # a real ~5 KB workbook (the content check refuses bytes that only look like one),
+        # never a duplicate
+        data = xlsx_data(f"{user.id}-{next(uploads_sent)}")
         emu.send_document(user, user, UPLOAD_NAMES[unit_of[user.id]], data)
 
     async def run_echo(phases: Callable[[], Awaitable[T]], *, our_transport: bool = False) -> T:

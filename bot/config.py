@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     # Files in the store that nothing refers to (a question cancelled, a file refused after
     # download) are removed once unreferenced for this long (a daily job, `python -m bot sweep`).
     orphan_blob_grace_hours: int = 24
+    # Longest look inside one uploaded file (for matching); a peek that overruns is given up.
+    peek_timeout_seconds: float = 2.0
     log_level: str = "INFO"
 
     @property

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.engine import Dialect
@@ -290,6 +291,8 @@ class FileColumns:
     uploaded_by: Mapped[int | None] = mapped_column(BigInteger)
     uploader_name: Mapped[str] = mapped_column(String(200), default="")
     chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    # The content check found an open password: the reviewer needs it from the unit.
+    password_protected: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class Submission(FileColumns, Base):

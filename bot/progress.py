@@ -61,6 +61,7 @@ class SubmissionInfo:
     review_comment: str
     match_method: str
     sha256: str
+    password_protected: bool = False  # the reviewer needs the password to open it
 
     def as_json(self) -> dict[str, Any]:
         return {

@@ -91,6 +91,7 @@ XLSX_SUBMISSION_HEADERS = (
     "审核状态",
     "审核意见",
     "SHA-256",
+    "打开密码",
 )
 YES = "是"
 
@@ -180,6 +181,52 @@ UPLOAD_RECLASSIFY_ASK = "“{filename}”应归到哪一项指标？"
 UPLOAD_NOT_YOURS = "只能处理本单位的材料。"
 UPLOAD_NO_OBLIGATIONS = "{unit} 在本活动中没有需要报送的指标。"
 UPLOAD_FAILED_DOWNLOAD = "文件“{filename}”下载失败，请稍后重新发送。"
+UPLOAD_PASSWORD_NOTE = "🔒 文件设有打开密码：审核人需要密码才能打开，请另行告知协调人。"
+
+# --- content check of a received file (bot/filecheck.py) -----------------------------------------
+FILE_DAMAGED = "文件“{filename}”已损坏或不完整，无法打开。请重新保存后再发。"
+FILE_NOT_WHAT_IT_SAYS = "文件“{filename}”的内容其实是{actual}，与文件扩展名不符，未登记。请发送原始文件，或另存为正确的格式后再发。"
+FILE_HAS_MACROS = "文件“{filename}”含有宏（VBA），未登记。请另存为不含宏的 .xlsx/.docx 后再发。"
+FILE_IS_BOMB = "文件“{filename}”解压后异常巨大（疑似压缩炸弹），未登记。请检查文件后重新保存再发。"
+FILE_UNSAFE_PATHS = (
+    "压缩文件“{filename}”中的“{member}”路径不安全（绝对路径或“..”），未登记。请重新打包后再发。"
+)
+FILE_TOO_MANY_PARTS = (
+    "压缩文件“{filename}”包含 {count} 个文件，超过 {limit} 个的上限，未登记。请拆分后分别发送。"
+)
+FILE_ACTIVE_CONTENT = (
+    "PDF“{filename}”含有脚本或启动程序的动作（JavaScript/Launch），未登记。"
+    "请用“打印为 PDF”重新生成后再发。"
+)
+# What a file really is, by its first bytes (bot.filecheck.detect_kind).
+FILE_KINDS = {
+    "exe": "一个 Windows 可执行程序（.exe）",
+    "elf": "一个 Linux 可执行程序",
+    "macho": "一个 macOS 可执行程序",
+    "script": "一个脚本程序",
+    "html": "一个网页（HTML）",
+    "xml": "一个 XML 文件",
+    "pdf": "一个 PDF 文件",
+    "zip": "一个 ZIP 压缩包",
+    "ole2": "一个旧版 Office 文档（.doc/.xls/.ppt）",
+    "docx": "一个 Word 文档（.docx）",
+    "xlsx": "一个 Excel 工作簿（.xlsx）",
+    "pptx": "一个 PowerPoint 演示文稿（.pptx）",
+    "jpeg": "一张 JPEG 图片",
+    "png": "一张 PNG 图片",
+    "gif": "一张 GIF 图片",
+    "bmp": "一张 BMP 图片",
+    "tiff": "一张 TIFF 图片",
+    "webp": "一张 WebP 图片",
+    "heic": "一张 HEIC 图片",
+    "rar": "一个 RAR 压缩包",
+    "7z": "一个 7z 压缩包",
+    "rtf": "一个 RTF 文档",
+}
+# Beside a password-protected submission in /review and the summary workbook.
+PASSWORD_PROTECTED_MARK = "🔒需密码"
+XLSX_PASSWORD_PROTECTED = "需密码"
+
 BUTTON_CHANGE = "改归类"
 BUTTON_WITHDRAW = "撤回"
 BUTTON_ALL = "全部指标"

@@ -1,4 +1,11 @@
-"""Excel out: the summary workbook (units × indicators, coloured, totals, submissions sheet)."""
+"""Excel out: the summary workbook (units × indicators, coloured, totals, submissions sheet).
+
+Inert: every string we write (display names, file names, captions, unit and indicator names,
+reasons — anything a user typed or an imported table held) is stored as text, never as a
+formula or an error value. openpyxl reads a string starting with "=" as a formula, so a display
+name `=HYPERLINK("http://…"&A2,"点此查看")` would otherwise become a live link in the
+coordinator's Excel; `_inert` turns every such cell back into a plain string.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +13,10 @@ from io import BytesIO
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from bot import texts
 from bot.progress import ObligationState, Summary
@@ -97,9 +106,19 @@ def summary_workbook(summary: Summary) -> bytes:
         matrix.column_dimensions[get_column_letter(col)].width = 16
     matrix.row_dimensions[3].height = 48
     _submissions_sheet(workbook, summary)
+    for sheet in workbook.worksheets:
+        _inert(sheet)
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _inert(sheet: Worksheet) -> None:
+    """Store every string cell as a string: nothing we write is ever a formula."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell, Cell) and isinstance(cell.value, str) and cell.data_type != "s":
+                cell.data_type = "s"
 
 
 def _register_status_styles(workbook: Workbook) -> dict[str, str]:
@@ -135,8 +154,9 @@ def _submissions_sheet(workbook: Workbook, summary: Summary) -> None:
                     texts.STATUS_NAME.get(sub.review_status, sub.review_status),
                     sub.review_comment,
                     sub.sha256,
+                    texts.XLSX_PASSWORD_PROTECTED if sub.password_protected else "",
                 ]
             )
     sheet.freeze_panes = "A2"
-    for col, width in enumerate((14, 6, 30, 6, 40, 12, 14, 20, 12, 10, 24, 20), start=1):
+    for col, width in enumerate((14, 6, 30, 6, 40, 12, 14, 20, 12, 10, 24, 20, 10), start=1):
         sheet.column_dimensions[get_column_letter(col)].width = width

@@ -96,7 +96,8 @@ async def receive_file(update: Update, context: BotContext) -> None:
         return  # shared as conversation: nothing is downloaded
     content = await _fetch(sent, context)
     # On disk, off the event loop, before anything is recorded or acknowledged.
-    stored = await context.compute(store_content, context.runtime.store, content)
+    # The content check runs there too: a refused file raises before anything is stored.
+    stored = await context.compute(store_content, context.runtime.store, content, sent.filename)
     request = UploadRequest(
         sent.filename, message.caption or "", sent.mime_type, stored, sent.file_id, sent.unique_id
     )

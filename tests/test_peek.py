@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
 
 from bot.peek import peek_text
+from bot.workers import TimedProcessPool
+from tests.fixtures.hostile_files import heavy_page_pdf, unclosed_shared_strings_xlsx
 from tests.fixtures.office_files import (
     TWENTY_MB,
     add_media,
@@ -16,6 +19,18 @@ from tests.fixtures.office_files import (
     make_text_heavy_docx,
     make_xlsx,
 )
+
+
+def sleep_then_echo(seconds: float, value: str) -> str:
+    """A worker's call that overruns (importable at top level, as 'spawn' needs)."""
+    time.sleep(seconds)
+    return value
+
+
+def timed_peek(path: Path, **options: float) -> tuple[str, float]:
+    began = time.monotonic()
+    text = peek_text(path, **options)  # type: ignore[arg-type]
+    return text, time.monotonic() - began
 
 
 def test_docx_peek_gives_title_paragraphs_and_table_header(tmp_path: Path) -> None:
@@ -28,9 +43,10 @@ def test_docx_peek_gives_title_paragraphs_and_table_header(tmp_path: Path) -> No
 
     text = peek_text(path)
 
-    assert "知识产权保护舆情监测处置情况" in text
-    assert "今年以来共监测舆情信息12条" in text
-    assert "舆情标题" in text
+    assert (
+        text
+        == "知识产权保护舆情监测处置情况\n今年以来共监测舆情信息12条。\n序号\n舆情标题\n处置结果"
+    )
 
 
 def test_xlsx_peek_gives_sheet_names_and_first_rows(tmp_path: Path) -> None:
@@ -42,15 +58,13 @@ def test_xlsx_peek_gives_sheet_names_and_first_rows(tmp_path: Path) -> None:
 
     text = peek_text(path)
 
-    assert "行政案件信息表" in text
-    assert "办理周期（天）" in text
-    assert "投诉举报" in text
+    assert text == "行政案件信息表\n案件名称 办理周期（天） 来源\n某商标侵权案 35 投诉举报"
 
 
 def test_pdf_peek_gives_first_page_text(tmp_path: Path) -> None:
     path = make_pdf(tmp_path / "a.pdf", "Public opinion report")
 
-    assert "Public opinion report" in peek_text(path)
+    assert peek_text(path) == "Public opinion report"
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
@@ -142,3 +156,52 @@ def test_twenty_megabyte_pdf_is_peeked_from_its_first_page(tmp_path: Path) -> No
 
     assert path.stat().st_size > TWENTY_MB
     assert "Special campaign summary" in peek_text(path)
+
+
+def test_an_xlsx_with_65536_unclosed_shared_strings_is_peeked_well_within_the_limit(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "x.xlsx"
+    path.write_bytes(unclosed_shared_strings_xlsx(tmp_path))
+    peek_text(path)  # the first peek also starts the worker process
+
+    text, took = timed_peek(path, timeout_s=2.0)
+
+    assert took < 1.0
+    assert text.startswith("案件信息")  # sheet name and header read; the strings are not
+
+
+def test_a_small_pdf_with_megabytes_of_page_content_is_not_extracted(tmp_path: Path) -> None:
+    path = tmp_path / "heavy.pdf"
+    path.write_bytes(heavy_page_pdf(2 * 1024 * 1024))
+    assert path.stat().st_size < 16 * 1024
+    peek_text(path)
+
+    text, took = timed_peek(path, timeout_s=2.0)
+
+    assert (text, took < 0.5) == ("", True)
+
+
+def test_text_full_of_unclosed_angle_brackets_is_tidied_in_linear_time(tmp_path: Path) -> None:
+    path = tmp_path / "brackets.txt"
+    path.write_bytes(b"<" * 64 * 1024)
+    peek_text(path)
+
+    text, took = timed_peek(path, timeout_s=2.0)
+
+    assert took < 0.5
+    assert text == "<" * 2000
+
+
+def test_a_peek_gives_up_at_its_hard_time_limit_and_the_next_one_works(tmp_path: Path) -> None:
+    path = make_pdf(tmp_path / "a.pdf", "Public opinion report")
+    slow = TimedProcessPool(sleep_then_echo, size=1)
+    try:
+        assert slow.run(30, 0.0, "warm") == (True, "warm")
+        began = time.monotonic()
+        assert slow.run(0.3, 60.0, "never") == (False, None)
+        assert time.monotonic() - began < 2.0
+        assert slow.run(30, 0.0, "again") == (True, "again")  # a fresh worker replaced it
+    finally:
+        slow.close()
+    assert peek_text(path) == "Public opinion report"

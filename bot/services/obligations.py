@@ -49,6 +49,8 @@ class SubmissionRow(SubmissionFacts, Protocol):
     def match_method(self) -> str: ...
     @property
     def sha256(self) -> str: ...
+    @property
+    def password_protected(self) -> bool: ...
 
 
 def obligation_state(obligation: Obligation, now: datetime) -> ObligationState:
@@ -117,6 +119,7 @@ def _state(
                 review_comment=s.review_comment,
                 match_method=s.match_method,
                 sha256=s.sha256,
+                password_protected=s.password_protected,
             )
             for s in live
         ),
@@ -194,6 +197,7 @@ _UNIT_LIVE_SUBMISSIONS = (
         Submission.review_comment,
         Submission.match_method,
         Submission.sha256,
+        Submission.password_protected,
         Submission.withdrawn_at,
     )
     .join(Obligation, Submission.obligation_id == Obligation.id)

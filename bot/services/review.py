@@ -31,6 +31,7 @@ class ReviewItem:
     uploaded_at: datetime
     uploader: str
     status: str
+    password_protected: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ def _item(submission: Submission) -> ReviewItem:
         submission.uploaded_at,
         submission.uploader_name,
         submission.review_status,
+        submission.password_protected,
     )
 
 

@@ -33,13 +33,14 @@ def queue_header(queue: ReviewQueue) -> str:
 def review_item_text(item: ReviewItem, timezone: str, escape: Escape = plain) -> str:
     """One submission waiting: unit, indicator, file, size, when, version."""
     when = item.uploaded_at.astimezone(ZoneInfo(timezone)).strftime("%m-%d %H:%M")
-    return texts.REVIEW_ITEM.format(
+    text = texts.REVIEW_ITEM.format(
         **_named(item, escape),
         title=escape(item.title),
         size=human_size(item.size),
         when=when,
         version=item.version,
     )
+    return f"{text} {texts.PASSWORD_PROTECTED_MARK}" if item.password_protected else text
 
 
 def accepted_text(item: ReviewItem, escape: Escape = plain) -> str:

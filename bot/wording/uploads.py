@@ -29,6 +29,8 @@ def receipt(filed: Filed, escape: Escape = _plain) -> str:
         filename=escape(filed.filename),
         size=human_size(filed.size),
     )
+    if filed.password_protected:
+        where += "\n" + texts.UPLOAD_PASSWORD_NOTE
     return f"{where}\n{still_owed(filed, escape)}"
 
 

@@ -24,8 +24,9 @@ from bot.db import Database
 from bot.models import InboxUpdate
 from emulator import BotApiEmulator
 from tests.conftest import ROOT, SEED_WORKBOOK, import_workbook
+from tests.fixtures.office_files import xlsx_data
 
-CASES_XLSX = b"PK\x03\x04 cases " + "行政案件".encode() * 64
+CASES_XLSX = xlsx_data("行政案件")
 WAIT = 20.0  # seconds: generous bounds for a process start under load
 T = TypeVar("T")
 

@@ -8,9 +8,10 @@ from bot.db import Database
 from tests.conftest import import_workbook
 from tests.e2e.conftest import REPLY_TIMEOUT, Bot, BotFactory, button_texts, text_of
 from tests.e2e.workbooks import generated_workbook, unit_names
+from tests.fixtures.office_files import docx_data, pdf_data, xlsx_data, xlsx_with_media
 
-CASES_XLSX = b"PK\x03\x04 cases " + "行政案件".encode() * 64
-JUNK = b"%PDF-1.4 scanned " + bytes(range(256))
+CASES_XLSX = xlsx_data("行政案件")
+JUNK = pdf_data("scanned")
 UNSUPPORTED = "我只能处理文字和文件（Word、Excel、PDF、图片、压缩包）。发送 /help 查看用法。"
 
 
@@ -94,7 +95,7 @@ async def test_with_a_local_bot_api_server_a_file_over_20_mb_is_filed_from_its_d
     bot = await start_bot(seeded, telegram_local_mode=True)
     await bot.add_coordinator()
     police = await bot.add_contact("公安局")
-    big = b"PK\x03\x04" + b"\1" * (21 * 1024 * 1024)
+    big = xlsx_with_media(21 * 1024 * 1024)
     reply = await bot.upload(police, police, "侵犯知识产权行政案件信息表.xlsx", big)
     assert reply.plain_text.startswith("✅ 已登记到 指标4")
     assert "21.0 MB" in reply.plain_text
@@ -172,7 +173,7 @@ async def test_names_with_path_separators_or_control_characters_are_stored_safel
     bot: Bot, tmp_path: Path
 ) -> None:
     police = await bot.add_contact("公安局")
-    climbing = await bot.upload(police, police, "../../etc/passwd.docx", JUNK)
+    climbing = await bot.upload(police, police, "../../etc/passwd.docx", docx_data("passwd"))
     assert climbing.plain_text.startswith("📎 etc_passwd.docx\n")
     await bot.press(police, climbing, 0)
     belled = await bot.upload(police, police, "a\x07b.pdf", JUNK + b"2")

@@ -8,8 +8,9 @@ import io
 from openpyxl import load_workbook
 
 from tests.e2e.conftest import REPLY_TIMEOUT, Bot, button_texts, text_of
+from tests.fixtures.office_files import xlsx_data
 
-CASES_XLSX = b"PK\x03\x04 xlsx: " + "公安局 侵犯知识产权行政案件 2023".encode() * 50
+CASES_XLSX = xlsx_data("公安局 侵犯知识产权行政案件 2023")
 WECHAT_JPG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 20
 
 

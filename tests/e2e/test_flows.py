@@ -8,11 +8,12 @@ from bot import texts
 from bot.db import Database
 from bot.models import InboxUpdate
 from tests.e2e.conftest import REPLY_TIMEOUT, Bot, BotFactory, button_texts, text_of
+from tests.fixtures.office_files import docx_data, pdf_data, xlsx_data
 from tests.forward_proxy import forward_proxy
 
-CASES_XLSX = b"PK\x03\x04 cases " + "行政案件".encode() * 64
-OPINION_XLSX = b"PK\x03\x04 opinion " + "舆情".encode() * 64
-JUNK = b"%PDF-1.4 scanned page " + bytes(range(200))
+CASES_XLSX = xlsx_data("行政案件")
+OPINION_XLSX = xlsx_data("舆情")
+JUNK = pdf_data("scanned page")
 
 
 # ----- onboarding -------------------------------------------------------------------------
@@ -347,7 +348,7 @@ async def test_a_media_group_of_two_documents_gets_each_confirmed(bot: Bot) -> N
         police, police, "侵犯知识产权行政案件信息表.xlsx", CASES_XLSX, media_group_id="album1"
     )
     bot.emu.send_document(
-        police, police, "知识产权保护专项行动总结.docx", b"PK docx " * 40, media_group_id="album1"
+        police, police, "知识产权保护专项行动总结.docx", docx_data("总结"), media_group_id="album1"
     )
     replies = await bot.emu.wait_for_messages(police, 2, timeout=REPLY_TIMEOUT)
     assert len(replies) == 2
@@ -377,7 +378,7 @@ async def test_a_stopped_bot_leaves_every_handled_update_marked_handled(bot: Bot
     # Marks are written in batches; stopping writes the last batch, so a restart replays none.
     police = await bot.add_contact("公安局")
     await bot.say(police, police, "/owe")
-    await bot.upload(police, police, "侵犯知识产权行政案件信息表.xlsx", b"PK\x03\x04 cases")
+    await bot.upload(police, police, "侵犯知识产权行政案件信息表.xlsx", xlsx_data("cases"))
     await bot.stop()
     with bot.db.uow() as uow:
         rows = uow.session.execute(select(InboxUpdate.update_id, InboxUpdate.handled_at)).all()
@@ -513,7 +514,7 @@ async def test_an_accept_pressed_while_the_bot_was_down_takes_effect_when_it_is_
     coordinator = bot.coordinator
     assert coordinator is not None
     police = await bot.add_contact("公安局")
-    await bot.upload(police, police, "侵犯知识产权行政案件信息表.xlsx", b"cases")
+    await bot.upload(police, police, "侵犯知识产权行政案件信息表.xlsx", xlsx_data("cases"))
     [_header, item] = await bot.say(coordinator, coordinator, "/review", count=2)
     await bot.stop()
     bot.emu.press_button(coordinator, item, "通过")
@@ -540,7 +541,7 @@ async def test_behind_a_proxy_the_bot_answers_and_files_uploads(
         [owed] = await bot.say(police, police, "还差什么")
         assert "还需报送 3 项" in owed.plain_text
         receipt = await bot.upload(
-            police, police, "侵犯知识产权行政案件信息表.xlsx", b"PK\x03\x04 x"
+            police, police, "侵犯知识产权行政案件信息表.xlsx", xlsx_data("x")
         )
         assert receipt.plain_text.startswith("✅ 已登记到 指标4")
         await bot.stop()

@@ -22,6 +22,7 @@ from handlers.jobs import TelegramSender
 from tests.conftest import import_workbook
 from tests.e2e.conftest import Bot, BotFactory, text_of
 from tests.e2e.workbooks import generated_workbook, unit_names
+from tests.fixtures.office_files import xlsx_data
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # The seed's deadline is Wednesday 2023-10-18 23:59:59. With the default rules the -3d 09:00
@@ -29,7 +30,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY_0901 = datetime(2023, 10, 16, 9, 1, tzinfo=SHANGHAI)
 TUESDAY_0901 = MONDAY_0901 + timedelta(days=1)
 MONDAY_1000 = datetime(2023, 10, 16, 10, 0, tzinfo=SHANGHAI)
-CASES_XLSX = b"PK\x03\x04 cases " + "行政案件".encode() * 64
+CASES_XLSX = xlsx_data("行政案件")
 NOT_ALLOWED = "抱歉，这个命令只有协调人可以使用。"
 
 

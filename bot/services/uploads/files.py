@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import texts
+from bot.filecheck import check_content
 from bot.models import FileColumns
 from bot.refusals import Refusal
 from bot.services.access import Actor
@@ -68,13 +69,24 @@ def check_file(filename: str, size: int | None, limit_bytes: int) -> None:
         raise FileRefused(texts.UPLOAD_TYPE_REFUSED, filename=filename)
 
 
-def store_content(store: FileStore, content: bytes | Path) -> StoredFile:
-    """Put received bytes (or a file holding them) in the store: the first step of an upload.
+@dataclass(frozen=True)
+class ReceivedFile(StoredFile):
+    """Stored bytes that passed the content check, and what the check noticed."""
 
-    Only disk work (hashing, writing, two fsyncs; a copy of up to 2 GB from a local Bot API
-    server), no database: the bot runs it in a worker thread so other updates go on meanwhile.
+    password_protected: bool = False
+
+
+def store_content(store: FileStore, content: bytes | Path, filename: str) -> ReceivedFile:
+    """Check received bytes (or a file holding them), then put them in the store: the first
+    step of an upload. A file the content check refuses raises its `FileRefused` and is
+    never stored.
+
+    Only disk work (the check, hashing, writing, two fsyncs; a copy of up to 2 GB from a local
+    Bot API server), no database: the bot runs it in a worker thread so other updates go on.
     """
-    return store.put_file(content) if isinstance(content, Path) else store.put_bytes(content)
+    verdict = check_content(content, filename)
+    stored = store.put_file(content) if isinstance(content, Path) else store.put_bytes(content)
+    return ReceivedFile(stored.sha256, stored.size, stored.key, verdict.password_protected)
 
 
 @dataclass(frozen=True)
@@ -109,6 +121,7 @@ class FileFacts:
     uploaded_by: int | None
     uploader_name: str
     chat_id: int | None
+    password_protected: bool = False
 
     @classmethod
     def received(cls, request: UploadRequest, sender: Actor) -> FileFacts:
@@ -126,6 +139,7 @@ class FileFacts:
             uploaded_by=sender.user_id,
             uploader_name=sender.name,
             chat_id=sender.chat_id,
+            password_protected=isinstance(stored, ReceivedFile) and stored.password_protected,
         )
 
     @classmethod

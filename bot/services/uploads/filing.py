@@ -47,6 +47,7 @@ class Filing:
     size: int
     method: str
     obligation: OwnObligation
+    password_protected: bool = False
 
 
 def file_submission(
@@ -82,7 +83,9 @@ def file_submission(
         submission=submission_id,
         method=method,
     )
-    return Filing(submission_id, facts.filename, facts.size, method, obligation)
+    return Filing(
+        submission_id, facts.filename, facts.size, method, obligation, facts.password_protected
+    )
 
 
 def filed(uow: UnitOfWork, campaign: Campaign, unit: Unit, filing: Filing) -> Filed:
@@ -98,6 +101,7 @@ def filed(uow: UnitOfWork, campaign: Campaign, unit: Unit, filing: Filing) -> Fi
         filing.method,
         unit.name,
         owed,
+        filing.password_protected,
     )
 
 

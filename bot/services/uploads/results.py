@@ -32,6 +32,7 @@ class Filed:
     method: str  # auto / chosen / corrected
     unit: str
     still_owed: tuple[OwedIndicator, ...]
+    password_protected: bool = False  # the reviewer will need the password from the unit
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,4 @@
-"""Map an uploaded file to the campaign indicator it supports, and say when we are unsure.
-
-Pure: no I/O beyond `load_glossary`, no database, no Telegram.
+"""The Matcher: its indexes over a campaign's indicators, and the ranking of one upload.
 
 How a match works (all indexes are built once, in `Matcher.__init__`):
 - The file name and caption are cleaned: extension, phone/scanner/office noise, versions, dates,
@@ -21,171 +19,45 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
+from dataclasses import dataclass
 
-from pypinyin import lazy_pinyin
-
-# --- public data types ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class IndicatorProfile:
-    number: str
-    title: str
-    key_points: str
-    material: str
-    keywords: tuple[str, ...] = ()
-    units: frozenset[str] = frozenset()
-    group_title: str = ""
-
-
-@dataclass(frozen=True)
-class Candidate:
-    indicator: str
-    score: float  # 0..100
-    owed_by_unit: bool = False
-
-
-@dataclass(frozen=True)
-class MatchResult:
-    candidates: tuple[Candidate, ...]
-    confident: bool
-    used_content: bool = False
-    reason: str = ""  # short English tag for logs: reference / terms / weak / ambiguous / ...
-
-    @property
-    def indicator(self) -> str | None:
-        if self.confident and self.candidates:
-            return self.candidates[0].indicator
-        return None
-
-
-@dataclass(frozen=True)
-class Glossary:
-    """Field vocabulary: synonym groups, narrower → broader terms, generic and noise words."""
-
-    synonyms: tuple[tuple[str, ...], ...] = ()
-    broader: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    generic_words: tuple[str, ...] = ()
-    noise_words: tuple[str, ...] = ()
-
-
-def load_glossary(path: Path) -> Glossary:
-    """Read the field glossary (see data/glossary.toml for the format)."""
-    with path.open("rb") as handle:
-        raw = tomllib.load(handle)
-    return Glossary(
-        synonyms=tuple(tuple(group["terms"]) for group in raw.get("synonyms", [])),
-        broader={term: tuple(wider) for term, wider in raw.get("broader", {}).items()},
-        generic_words=tuple(raw.get("generic", {}).get("words", [])),
-        noise_words=tuple(raw.get("noise", {}).get("words", [])),
-    )
-
-
-def needs_content(result: MatchResult) -> bool:
-    """True when the name and caption did not settle it and a look inside the file may."""
-    return not result.confident and not result.used_content
-
-
-# --- tuning -----------------------------------------------------------------------------------
-# Field weights: the material description and keywords say what files look like; the long
-# key-points prose is full of incidental words, the group title is shared by several indicators.
-FIELD_WEIGHTS = {
-    "title": 1.0,
-    "material": 1.0,
-    "keywords": 1.2,
-    "key_points": 0.7,
-    "expansion": 0.8,
-    "group_title": 0.4,
-}
-GRAM_SIZES = (2, 3, 4)
-TERM_WEIGHT = 1.5  # a whole keyword/glossary term, on top of its n-grams
-CONTENT_WEIGHT = 0.35  # text peeked from inside the file is noisier than a name someone typed
-CONTENT_CHARS = 600  # title and first lines carry the topic; the rest adds incidental words
-SATURATION = 4.0  # evidence at which the text score reaches ~63
-UNIT_PRIOR = 12.0
-EXPLICIT_REFERENCE_BONUS = 45.0
-LEADING_NUMBER_BONUS = 18.0
-MIN_CONFIDENT_SCORE = 55.0
-MIN_MARGIN = 22.0
-MIN_DISTINCTIVE = 0.9  # evidence from grams/terms that point to at most two indicators
-FOREIGN_MIN_TEXT = 75.0  # filing for an indicator the unit does not owe needs more
-MAX_TERM_CHARS = 16
-MAX_PINYIN_WORD = 8
-
-# --- text cleaning ----------------------------------------------------------------------------
-
-_CJK = r"\u3400-\u9fff"
-_RUN = re.compile(rf"[{_CJK}]+|[a-z]+")
-_EXTENSION = re.compile(r"\.(?=[0-9]*[a-z])[a-z0-9]{1,5}$")  # has a letter: not "3.2"
-_CN_DIGITS = {
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_NUMBER = r"(?:\d+(?:[.\-]\d+)*|[一二三四五六七八九十]+)"
-# "附件3" / "附表2" / "表1" number an attachment or a table, not an indicator.
-_ATTACHMENT = re.compile(r"(?:附件|附表|附图|图|表)\s*\d+(?:[.\-]\d+)*")
-_EXPLICIT_REFERENCES = (
-    re.compile(rf"指标\s*(?:第\s*)?[(\[]?\s*({_NUMBER})"),
-    re.compile(rf"第\s*({_NUMBER})\s*(?:项|个指标|条指标)"),
-    re.compile(r"(\d+(?:\.\d+)*)\s*号指标"),
+from bot.matching.profiles import Candidate, Glossary, IndicatorProfile, MatchResult
+from bot.matching.references import (
+    ATTACHMENT,
+    explicit_references,
+    leading_number,
+    number_key,
 )
-_DATES = (
-    re.compile(r"\d{4}\s*[-./_年]\s*\d{1,2}\s*[-./_月]\s*\d{1,2}\s*[日号]?"),
-    re.compile(r"\d{4}\s*[-./_年]\s*\d{1,2}\s*月?"),
-    re.compile(r"(?<!\d)(?:19|20)\d{2}(?:[01]\d[0-3]\d)(?:\d{2,9})?(?!\d)"),  # 20231016093512
-    re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年度?"),
-    re.compile(r"\d{1,2}\s*[-~至到]\s*\d{1,2}\s*月(?:份)?"),
-    re.compile(r"\d{1,2}\s*月\s*(?:\d{1,2}\s*[日号])?(?:份)?"),
-    re.compile(r"\d{1,2}[.:：]\d{2}(?:[.:：]\d{2})?"),
+from bot.matching.scoring import (
+    CONTENT_CHARS,
+    CONTENT_WEIGHT,
+    EXPLICIT_REFERENCE_BONUS,
+    FIELD_WEIGHTS,
+    GRAM_SIZES,
+    MAX_PINYIN_WORD,
+    MAX_TERM_CHARS,
+    SATURATION,
+    TERM_WEIGHT,
+    UNIT_PRIOR,
+    confidence,
 )
-_LEADING_NUMBER = re.compile(
-    r"^[\s\-_.·、()\[\]]*(\d+(?:[.\-]\d+)*)(?![\d])(?!\s*[年月日号%个万元份期届次])"
+from bot.matching.text import (
+    CJK,
+    DATES,
+    EXTENSION,
+    LATIN_JOINER,
+    RUN,
+    VERSION,
+    add_pinyin_words,
+    alternation,
+    differs_by_one,
+    fold,
+    grams_of_text,
+    substrings,
+    syllable,
 )
-_LATIN_JOINER = re.compile(r"(?<=[a-z])[\s_\-.]+(?=[a-z])")
-_VERSION = re.compile(r"(?<![a-z])v\d+(?:\.\d+)*|\(\s*\d+\s*\)|\[\s*\d+\s*\]")
-
-
-def _fold(text: str) -> str:
-    """Full-width → half-width, lower case: the forms people type vary, the meaning does not."""
-    return unicodedata.normalize("NFKC", text).lower()
-
-
-def _chinese_number(text: str) -> int | None:
-    if text.isdigit():
-        return int(text)
-    if not text or any(char not in _CN_DIGITS and char != "十" for char in text):
-        return None
-    if "十" not in text:
-        return _CN_DIGITS[text] if len(text) == 1 else None
-    tens, _, ones = text.partition("十")
-    return (_CN_DIGITS.get(tens, 0) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
-
-
-def _number_key(text: str) -> str:
-    """Canonical form of an indicator number: "04" → "4", "3-2"/"3．2" → "3.2"."""
-    parts = re.split(r"[.\-]", text.strip())
-    keys = []
-    for part in parts:
-        value = _chinese_number(part)
-        if value is None:
-            return text.strip()
-        keys.append(str(value))
-    return ".".join(keys)
 
 
 @dataclass
@@ -208,23 +80,23 @@ class Matcher:
     ) -> None:
         self._indicators = tuple(indicators)
         self._glossary = glossary or Glossary()
-        self._numbers = [_number_key(profile.number) for profile in self._indicators]
+        self._numbers = [number_key(profile.number) for profile in self._indicators]
         self._index_by_number = {number: i for i, number in enumerate(self._numbers)}
-        self._noise = _alternation(w for w in self._glossary.noise_words)
+        self._noise = alternation(w for w in self._glossary.noise_words)
         units = set(unit_names)
         for profile in self._indicators:
             units |= profile.units
         vocabulary_text = " ".join(
-            _fold(f"{p.title} {p.key_points} {p.material} {' '.join(p.keywords)}")
+            fold(f"{p.title} {p.key_points} {p.material} {' '.join(p.keywords)}")
             for p in self._indicators
         )
         # Short aliases such as 政府 or 公安 are also words of the indicators (政府督查,
         # 向公安移送): stripping them would cut the very words that say which indicator.
-        self._unit_pattern = _alternation(
-            unit for unit in units if _fold(unit) not in vocabulary_text
+        self._unit_pattern = alternation(
+            unit for unit in units if fold(unit) not in vocabulary_text
         )
-        self._generic = {_fold(word) for word in self._glossary.generic_words}
-        self._generic_pattern = _alternation(self._generic)
+        self._generic = {fold(word) for word in self._glossary.generic_words}
+        self._generic_pattern = alternation(self._generic)
         self._uninformative: set[str] = set()
         documents = [self._document(profile) for profile in self._indicators]
         self._gram_postings = self._build_gram_postings(documents)
@@ -238,11 +110,11 @@ class Matcher:
     def _document(self, profile: IndicatorProfile) -> dict[str, list[str]]:
         """The indicator's texts by field, plus the glossary terms its texts imply."""
         fields = {
-            "title": [_fold(profile.title)],
-            "material": [_fold(profile.material)],
-            "keywords": [_fold(keyword) for keyword in profile.keywords if keyword.strip()],
-            "key_points": [_fold(profile.key_points)],
-            "group_title": [_fold(profile.group_title)],
+            "title": [fold(profile.title)],
+            "material": [fold(profile.material)],
+            "keywords": [fold(keyword) for keyword in profile.keywords if keyword.strip()],
+            "key_points": [fold(profile.key_points)],
+            "group_title": [fold(profile.group_title)],
         }
         own_text = " ".join(text for texts in fields.values() for text in texts)
         fields["expansion"] = sorted(self._expansion_terms(own_text) - set(fields["keywords"]))
@@ -251,8 +123,8 @@ class Matcher:
     def _expansion_terms(self, text: str) -> set[str]:
         """Glossary terms a text implies: synonyms of what it says and narrower terms."""
         glossary = self._glossary
-        groups = [tuple(_fold(term) for term in group) for group in glossary.synonyms]
-        broader = {_fold(k): tuple(_fold(v) for v in vs) for k, vs in glossary.broader.items()}
+        groups = [tuple(fold(term) for term in group) for group in glossary.synonyms]
+        broader = {fold(k): tuple(fold(v) for v in vs) for k, vs in glossary.broader.items()}
 
         def group_of(term: str) -> set[str]:
             found = {term}
@@ -289,7 +161,7 @@ class Matcher:
             for field_name, texts in document.items():
                 weight = FIELD_WEIGHTS[field_name]
                 for text in texts:
-                    for gram in _grams_of_text(text):
+                    for gram in grams_of_text(text):
                         current = field_weight_by_gram[gram].get(index, 0.0)
                         field_weight_by_gram[gram][index] = max(current, weight)
         postings = {}
@@ -323,8 +195,8 @@ class Matcher:
         for document in documents:
             for texts in document.values():
                 for text in texts:
-                    for run in re.findall(rf"[{_CJK}]+", text):
-                        _add_pinyin_words(run, latin, homophones)
+                    for run in re.findall(rf"[{CJK}]+", text):
+                        add_pinyin_words(run, latin, homophones)
         return latin, homophones
 
     # -- matching --------------------------------------------------------------------------
@@ -347,58 +219,27 @@ class Matcher:
         return self._decide(unit, evidence, distinctive, references, used_content)
 
     def _clean(self, text: str, *, is_filename: bool) -> _CleanText:
-        folded = _fold(text).strip()
+        folded = fold(text).strip()
         if is_filename:
             for _ in range(2):  # "x.docx.pdf"
-                folded = _EXTENSION.sub("", folded)
+                folded = EXTENSION.sub("", folded)
         folded = self._noise.sub(" ", folded) if self._noise else folded
         folded = self._unit_pattern.sub(" ", folded) if self._unit_pattern else folded
-        folded = _ATTACHMENT.sub(" ", folded)
-        references = self._explicit_references(folded, is_filename=is_filename)
-        for pattern in _DATES:
+        folded = ATTACHMENT.sub(" ", folded)
+        references = explicit_references(folded, self._index_by_number, is_filename=is_filename)
+        for pattern in DATES:
             folded = pattern.sub(" ", folded)
-        folded = _VERSION.sub(" ", folded)
-        folded = _LATIN_JOINER.sub("", folded)  # yuqing_xinxi_biao → one pinyin run
+        folded = VERSION.sub(" ", folded)
+        folded = LATIN_JOINER.sub("", folded)  # yuqing_xinxi_biao → one pinyin run
         if not references:
-            references = self._leading_number(folded, is_filename=is_filename)
+            references = leading_number(folded, self._index_by_number, is_filename=is_filename)
         runs = []
-        for run in _RUN.findall(folded):
+        for run in RUN.findall(folded):
             if run.isascii():
                 runs.extend(self._pinyin_to_words(run))
             else:
                 runs.append(self._correct_homophones(run))
         return _CleanText(runs=[run for run in runs if run], references=references)
-
-    def _explicit_references(self, text: str, *, is_filename: bool) -> dict[str, float]:
-        found: dict[str, float] = {}
-        for pattern in _EXPLICIT_REFERENCES:
-            for raw in pattern.findall(text):
-                number = self._known_number(raw)
-                if number is not None:
-                    found[number] = EXPLICIT_REFERENCE_BONUS
-        # A caption that is only a number names the indicator; a file named "4.jpg" is a page.
-        bare = None if is_filename else self._known_number(text.strip(" .:：,，。"))
-        if not found and bare is not None:
-            found[bare] = EXPLICIT_REFERENCE_BONUS
-        return found
-
-    def _leading_number(self, text: str, *, is_filename: bool) -> dict[str, float]:
-        """'4-1行政案件信息表' numbers the file by indicator; '1.jpg' only numbers a page."""
-        match = _LEADING_NUMBER.match(text)
-        if not is_filename or not match or not re.search(rf"[{_CJK}]", text[match.end() :]):
-            return {}
-        number = self._known_number(match.group(1))
-        return {number: LEADING_NUMBER_BONUS} if number is not None else {}
-
-    def _known_number(self, raw: str) -> str | None:
-        """The longest prefix of a dotted number that is an indicator: "4-1" → "4"."""
-        key = _number_key(raw)
-        parts = key.split(".")
-        for end in range(len(parts), 0, -1):
-            candidate = ".".join(parts[:end])
-            if candidate in self._index_by_number:
-                return candidate
-        return None
 
     def _pinyin_to_words(self, run: str) -> list[str]:
         """'yuqingxinxibiao' → ['舆情信息表']: greedy longest campaign word spelled in pinyin."""
@@ -418,7 +259,7 @@ class Matcher:
         """'舆请信息表' → '舆情信息表': a campaign word that sounds the same, one char apart."""
         if len(run) < 2:
             return run
-        syllables = [_syllable(char) for char in run]
+        syllables = [syllable(char) for char in run]
         corrected, position = [], 0
         while position < len(run):
             step = 1
@@ -429,7 +270,7 @@ class Matcher:
                     step = len(piece)
                     break
                 word = self._homophones.get(tuple(syllables[position:end]))
-                if word and _differs_by_one(piece, word) and self._correctable(word):
+                if word and differs_by_one(piece, word) and self._correctable(word):
                     corrected.append(word)
                     step = len(piece)
                     break
@@ -451,7 +292,7 @@ class Matcher:
         seen_terms: set[str] = set()
         for run in runs:
             self._add_gram_evidence(run, weight, evidence, distinctive)
-            for term in _substrings(run, MAX_TERM_CHARS):
+            for term in substrings(run, MAX_TERM_CHARS):
                 postings = self._term_postings.get(term)
                 if postings and term not in seen_terms:
                     seen_terms.add(term)
@@ -532,7 +373,7 @@ class Matcher:
         top_score, top_text, top = scored[0]
         runner_up = scored[1][0] if len(scored) > 1 else 0.0
         best_other_text = max((text for _, text, i in scored if i != top), default=0.0)
-        confident, reason = _confidence(
+        confident, reason = confidence(
             top_score=top_score,
             margin=top_score - runner_up,
             top_text=top_text,
@@ -544,85 +385,3 @@ class Matcher:
             owed=owed[top] or unit is None,
         )
         return MatchResult(candidates, confident, used_content=used_content, reason=reason)
-
-
-def _confidence(
-    *,
-    top_score: float,
-    margin: float,
-    top_text: float,
-    best_other_text: float,
-    distinctive: float,
-    explicit: bool,
-    referenced: bool,
-    names_another: bool,
-    owed: bool,
-) -> tuple[bool, str]:
-    """Whether to file without asking, and a tag saying why (for logs and tests)."""
-    if names_another:
-        return False, "reference-conflict"  # "指标7" on a 舆情信息表: the user must say which
-    if explicit:
-        # The user named the indicator; only strong wording for another one makes us ask.
-        if best_other_text >= 60.0 and best_other_text > top_text + 20.0:
-            return False, "reference-contradicted"
-        return True, "reference"
-    if top_score < MIN_CONFIDENT_SCORE:
-        return False, "weak"
-    if margin < MIN_MARGIN:
-        return False, "ambiguous"
-    if distinctive < MIN_DISTINCTIVE and not referenced:
-        return False, "not-distinctive"
-    if not owed and top_text < FOREIGN_MIN_TEXT:
-        return False, "foreign-weak"
-    return True, "terms"
-
-
-# --- small text helpers -----------------------------------------------------------------------
-
-
-def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:
-    """One regex for a word list, longest first so that 县人民法院 wins over 法院."""
-    folded = sorted({_fold(word) for word in words if word.strip()}, key=len, reverse=True)
-    if not folded:
-        return None
-    escaped = []
-    for word in folded:
-        piece = re.escape(word)
-        # Latin noise words only as whole tokens: "doc" in "doc2023" yes, in "document" no.
-        escaped.append(rf"(?<![a-z]){piece}(?![a-z])" if word.isascii() else piece)
-    return re.compile("|".join(escaped))
-
-
-def _grams_of_text(text: str) -> Iterable[str]:
-    for run in re.findall(rf"[{_CJK}]+|[a-z0-9]+", text):
-        for size in GRAM_SIZES:
-            for start in range(len(run) - size + 1):
-                yield run[start : start + size]
-
-
-def _substrings(run: str, longest: int) -> Iterable[str]:
-    for start in range(len(run) - 1):
-        for end in range(start + 2, min(len(run), start + longest) + 1):
-            yield run[start:end]
-
-
-@lru_cache(maxsize=20000)
-def _syllable(char: str) -> str:
-    return lazy_pinyin(char)[0]
-
-
-def _add_pinyin_words(
-    run: str, latin: dict[str, str], homophones: dict[tuple[str, ...], str]
-) -> None:
-    in_context = lazy_pinyin(run)  # phrase-aware: 行政 → xingzheng, 银行 → yinhang
-    per_char = [_syllable(char) for char in run]  # what a query char maps to, out of context
-    for start in range(len(run) - 1):
-        for end in range(start + 2, min(len(run), start + MAX_PINYIN_WORD) + 1):
-            word = run[start:end]
-            for syllables in (in_context[start:end], per_char[start:end]):
-                latin.setdefault("".join(syllables), word)
-            homophones.setdefault(tuple(per_char[start:end]), word)
-
-
-def _differs_by_one(piece: str, word: str) -> bool:
-    return len(piece) == len(word) and sum(a != b for a, b in zip(piece, word, strict=True)) == 1
