@@ -235,14 +235,10 @@ def test_a_password_protected_upload_is_filed_with_its_flag(
     assert stored.password_protected
     police = Actor(2, 2, "private", False, True, "公安局", "联络员")
     request = UploadRequest(
-        actor=police,
-        filename="侵犯知识产权行政案件信息表.docx",
-        caption="",
-        mime_type="",
-        stored=stored,
+        filename="侵犯知识产权行政案件信息表.docx", caption="", mime_type="", stored=stored
     )
-    with seeded.uow() as uow:
-        filed = receive_upload(uow, store, MatcherCache(DATA / "glossary.toml"), request, SEED_NOW)
+    matchers = MatcherCache(DATA / "glossary.toml")
+    filed = seeded.run(receive_upload, police, store, matchers, request, SEED_NOW)
     assert isinstance(filed, Filed)
     assert filed.password_protected
     with seeded.uow() as uow:

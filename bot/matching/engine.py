@@ -24,12 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.matching.profiles import Candidate, Glossary, IndicatorProfile, MatchResult
-from bot.matching.references import (
-    ATTACHMENT,
-    explicit_references,
-    leading_number,
-    number_key,
-)
+from bot.matching.references import ATTACHMENT, explicit_references, leading_number
 from bot.matching.scoring import (
     CONTENT_CHARS,
     CONTENT_WEIGHT,
@@ -58,6 +53,7 @@ from bot.matching.text import (
     substrings,
     syllable,
 )
+from bot.numerals import number_key
 
 
 @dataclass

@@ -11,20 +11,8 @@ from collections.abc import Container
 
 from bot.matching.scoring import EXPLICIT_REFERENCE_BONUS, LEADING_NUMBER_BONUS
 from bot.matching.text import CJK
+from bot.numerals import NUMBER, number_key
 
-CN_DIGITS = {
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-NUMBER = r"(?:\d+(?:[.\-]\d+)*|[一二三四五六七八九十]+)"
 # "附件3" / "附表2" / "表1" number an attachment or a table, not an indicator.
 ATTACHMENT = re.compile(r"(?:附件|附表|附图|图|表)\s*\d+(?:[.\-]\d+)*")
 EXPLICIT_REFERENCES = (
@@ -35,29 +23,6 @@ EXPLICIT_REFERENCES = (
 LEADING_NUMBER = re.compile(
     r"^[\s\-_.·、()\[\]]*(\d+(?:[.\-]\d+)*)(?![\d])(?!\s*[年月日号%个万元份期届次])"
 )
-
-
-def chinese_number(text: str) -> int | None:
-    if text.isdigit():
-        return int(text)
-    if not text or any(char not in CN_DIGITS and char != "十" for char in text):
-        return None
-    if "十" not in text:
-        return CN_DIGITS[text] if len(text) == 1 else None
-    tens, _, ones = text.partition("十")
-    return (CN_DIGITS.get(tens, 0) if tens else 1) * 10 + (CN_DIGITS.get(ones, 0) if ones else 0)
-
-
-def number_key(text: str) -> str:
-    """Canonical form of an indicator number: "04" → "4", "3-2"/"3．2" → "3.2"."""
-    parts = re.split(r"[.\-]", text.strip())
-    keys = []
-    for part in parts:
-        value = chinese_number(part)
-        if value is None:
-            return text.strip()
-        keys.append(str(value))
-    return ".".join(keys)
 
 
 def known_number(raw: str, numbers: Container[str]) -> str | None:
