@@ -155,3 +155,32 @@ def test_reminder_commands_print_the_refusal_sentence_and_fail(tmp_path: Path) -
     listed = run_cli(tmp_path, "--now", MONDAY, "reminders", "list")
     assert "当前的提醒规则：-3d 09:00" in listed.stdout
     assert "2023-10-18 09:00  0d 09:00  指标1、2、3、5、6、7 → " in listed.stdout  # 4 moved
+
+
+def test_selfreport_writes_the_campaign_draft_and_a_units_draft(tmp_path: Path) -> None:
+    import docx
+
+    run_cli(tmp_path, "import")
+    out = tmp_path / "drafts" / "draft.docx"
+    result = run_cli(tmp_path, "--now", "2023-10-15T10:00+08:00", "selfreport", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "材料已报送 0/19" in result.stdout
+    assert f"已写入：{out}" in result.stdout
+    headings = [p.text for p in docx.Document(str(out)).paragraphs if p.style.name == "Heading 1"]
+    assert len(headings) == 5
+    unit = run_cli(
+        tmp_path,
+        "--now",
+        "2023-10-15T10:00+08:00",
+        "selfreport",
+        "--unit",
+        "县公安局",
+        "--out",
+        str(tmp_path),
+    )
+    assert unit.returncode == 0, unit.stderr
+    written = tmp_path / "自评报告_yongning-ip-2023_公安局_20231015.docx"
+    indicators = [
+        p.text[:2] for p in docx.Document(str(written)).paragraphs if p.style.name == "Heading 2"
+    ]
+    assert indicators == ["4.", "5.", "7."]

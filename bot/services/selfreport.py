@@ -39,8 +39,6 @@ _REFUSALS = {
     "unbound": texts.GROUP_NOT_BOUND,
     "coordinator": texts.NOT_ALLOWED_COORDINATOR,  # in the coordinator group, not one of them
 }
-# peek_text's own bound; an excerpt needs only the first few sentences.
-PEEK_CHARS = 2000
 
 
 @read_only
@@ -152,7 +150,7 @@ def draft_excerpts(report: SelfReport, store: FileStore) -> SelfReport:
     excerpts: dict[str, list[Excerpt]] = defaultdict(list)
     for number, unit, file in report.quotable_files():
         path = store.path_for(file.storage_key)
-        text = opening(peek_text(path, max_chars=PEEK_CHARS)) if path.exists() else ""
+        text = opening(peek_text(path)) if path.exists() else ""
         if text:
             excerpts[number].append(Excerpt(unit=unit, filename=file.filename, text=text))
     return with_excerpts(report, excerpts)
