@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import docx
@@ -151,6 +151,8 @@ def test_strangers_and_unbound_groups_are_refused_with_how_to_register(seeded: D
     with pytest.raises(NotAllowed) as unbound:
         seeded.run(self_report, UNBOUND_MEMBER, SEED_NOW)
     assert str(unbound.value) == texts.GROUP_NOT_BOUND
+    with pytest.raises(NotAllowed):  # refused before the name is looked up: no unit list
+        seeded.run(self_report, STRANGER, SEED_NOW, "气象局")
 
 
 def test_a_coordinator_in_a_unit_group_gets_that_units_draft_not_everyones(
@@ -352,3 +354,11 @@ def test_the_export_package_holds_the_campaign_draft_next_to_the_summary(
         draft = docx.Document(io.BytesIO(archive.read(texts.SELFREPORT_EXPORT_NAME)))
     assert heading_texts(draft, "Heading 1") == GROUPS
     assert any(OPENING in p.text for p in draft.paragraphs)
+
+
+def test_after_the_deadline_what_is_missing_reads_as_overdue(seeded: Database) -> None:
+    late = SEED_NOW + timedelta(days=4)  # the seed's deadline is 2023-10-18
+    report = seeded.run(self_report, COORDINATOR, late, "公安局")
+    document = docx.Document(io.BytesIO(self_report_docx(report)))
+    rows = [r for blocks in blocks_under(document).values() for r in rows_of(blocks)]
+    assert [r[1] for r in rows if r[0] == "公安局"] == [texts.SELFREPORT_OVERDUE] * 3

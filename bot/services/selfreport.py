@@ -18,6 +18,7 @@ from bot import texts
 from bot.db import UnitOfWork, read_only
 from bot.models import Campaign, Indicator, Obligation, Submission
 from bot.peek import peek_text
+from bot.progress import OWED_STATUSES
 from bot.selfreport import (
     DeliveredFile,
     Excerpt,
@@ -53,6 +54,8 @@ def self_report(
     they name. A unit's contact or a member of its bound group: their own unit only. In a
     unit group even a coordinator gets that unit's draft unless naming another, so the group
     never sees the other units' files."""
+    if not actor.is_coordinator and actor.unit is None:  # before any name is looked up
+        raise NotAllowed(_REFUSALS.get(actor.chat_kind, texts.NOT_REGISTERED))
     session = uow.session
     campaign = find_campaign(session, campaign_code)
     wanted = find_unit(session, unit).name if unit else None
@@ -60,8 +63,6 @@ def self_report(
         if wanted is None and actor.chat_kind == "unit":
             wanted = actor.unit
         return campaign_self_report(session, campaign, now, wanted)
-    if actor.unit is None:
-        raise NotAllowed(_REFUSALS.get(actor.chat_kind, texts.NOT_REGISTERED))
     if wanted is not None and wanted != actor.unit:
         raise NotAllowed(texts.SELFREPORT_OWN_UNIT_ONLY, unit=actor.unit)
     return campaign_self_report(session, campaign, now, actor.unit)
@@ -128,7 +129,7 @@ def _delivery(obligation: Obligation, now: datetime, zone: ZoneInfo) -> UnitDeli
         unit=obligation.unit.name,
         status=status,
         late=is_late(live, deadline),
-        overdue=status in ("missing", "returned") and deadline is not None and now > deadline,
+        overdue=status in OWED_STATUSES and deadline is not None and now > deadline,
         files=tuple(
             DeliveredFile(
                 filename=s.filename,
