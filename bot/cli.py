@@ -2,7 +2,7 @@
 
 python -m bot migrate | import PATH… | units | owe --unit NAME [--json]
               | summary [--json] [--xlsx PATH] | match | invite | deadline | reminders
-              | export | run
+              | export | selfreport [--unit U] --out PATH | run
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from bot.services.housekeeping import sweep_orphan_blobs
 from bot.services.obligations import owed_items
 from bot.services.onboarding import create_invite
 from bot.services.people import list_people, revoke, set_role
+from bot.services.selfreport import draft_document, self_report
 from bot.services.summary import summary
 from bot.services.uploads import MatcherCache, match_upload
 from bot.storage import FileStore
@@ -46,6 +47,8 @@ from bot.wording.onboarding import invite_text
 from bot.wording.owe import owe_text, summary_lines
 from bot.wording.people import people_text, revoked_text, role_text
 from bot.wording.review import export_text
+from bot.wording.selfreport import self_report_filename, self_report_text
+from bot.wording.sizes import human_size
 from bot.workbooks import summary_workbook
 
 log = logging.getLogger(__name__)
@@ -157,6 +160,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cmd.add_argument("--grace-hours", type=int, help="default: ORPHAN_BLOB_GRACE_HOURS")
     cmd.set_defaults(command=cmd_sweep)
+
+    cmd = commands.add_parser("selfreport", help="write the 自评报告 draft (.docx)")
+    cmd.add_argument("--unit", help="only this unit's draft (default: the whole campaign)")
+    cmd.add_argument("--campaign")
+    cmd.add_argument(
+        "--out", type=Path, default=Path(), help="file, or folder for the default name (./)"
+    )
+    cmd.set_defaults(command=cmd_selfreport)
 
     cmd = commands.add_parser("run", help="start the bot (offline sandbox without a token)")
     cmd.set_defaults(command=cmd_run)
@@ -394,6 +405,18 @@ def cmd_sweep(args: argparse.Namespace, settings: Settings) -> int:
             hours=hours,
         )
     )
+    return 0
+
+
+def cmd_selfreport(args: argparse.Namespace, settings: Settings) -> int:
+    database = open_database(settings)
+    report = database.run(self_report, OPERATOR, now_of(args), args.unit, args.campaign)
+    data = draft_document(report, FileStore(settings.storage_dir))
+    path = args.out / self_report_filename(report) if args.out.is_dir() else args.out
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    print(self_report_text(report))
+    print(texts.CLI_SELFREPORT_WRITTEN.format(path=path, size=human_size(len(data))))
     return 0
 
 

@@ -264,6 +264,7 @@ COMMAND_DESCRIPTIONS_PRIVATE = (
     ("invite", "生成邀请链接（协调人）"),
     ("export", "导出材料包（协调人）"),
     ("people", "人员与权限（协调人）"),
+    ("selfreport", "自评报告初稿（Word）"),
     ("help", "使用说明"),
 )
 COMMAND_DESCRIPTIONS_GROUP = (
@@ -274,6 +275,7 @@ COMMAND_DESCRIPTIONS_GROUP = (
     ("remind", "一键催办（协调人）"),
     ("pause", "暂停本群提醒（协调人）"),
     ("resume", "恢复本群提醒（协调人）"),
+    ("selfreport", "本单位自评报告初稿（Word）"),
     ("help", "使用说明"),
 )
 HELP = (
@@ -281,8 +283,10 @@ HELP = (
     "• /owe 或直接问“还差什么”：查看本单位还需报送的材料、截止时间和剩余天数。\n"
     "• 直接把文件发给我（或发到本单位的工作群）：我会自动判断属于哪项指标；拿不准时会请您点选。\n"
     "  可在文件说明里写上“指标4”等，帮助归类。单个文件不超过 {limit_mb} MB。\n"
+    "• /selfreport：本单位的自评报告初稿（Word），按考核指标列出已报送的材料和未报送项。\n"
     "协调人：\n"
     "• /summary 进度汇总（附 Excel），/review 审核，/remind [单位] 一键催办，/export 导出材料包\n"
+    "• /selfreport [单位]：全活动（或某单位）的自评报告初稿，附各单位材料的开头摘录\n"
     "• /deadline [指标号] 2023-10-20 设置截止时间；/rules 查看或设置提醒规则；在群里 /pause、/resume 暂停或恢复提醒\n"
     "• /invite 单位名称：生成联系人邀请链接；/bind 单位名称：把当前群绑定到单位；/bind 协调组；/unbind\n"
     "• /people 查看人员、群和邀请；/revoke 撤销联系人、协调人、邀请或群绑定；/role id 协调人|联系人"
@@ -446,3 +450,43 @@ ROLE_WORDS_CONTACT = ("联系人", "contact")
 ROLE_NEEDS_UNIT = "{name} 没有所属单位，不能改为联系人。"
 ROLE_CHANGED = "{name} 现在是{role}。"
 ROLE_NAME = {"coordinator": "协调人", "contact": "联系人"}
+
+# --- self-evaluation report (自评报告) drafts ------------------------------------------------------
+SELFREPORT_OWN_UNIT_ONLY = "只能生成本单位（{unit}）的自评报告初稿。"
+SELFREPORT_READY = "📝 《{title}》自评报告初稿{scope}：{indicators} 项指标，材料已报送 {delivered}/{total}。未报送的以红色标出；“工作开展情况”摘自各单位报送的材料，请核对、补充后使用，自评得分请人工填写。"
+SELFREPORT_SCOPE_UNIT = "（{unit}）"
+SELFREPORT_FILENAME = "自评报告_{code}_{date}.docx"
+SELFREPORT_FILENAME_UNIT = "自评报告_{code}_{unit}_{date}.docx"
+SELFREPORT_EXPORT_NAME = "自评报告（初稿）.docx"
+CLI_SELFREPORT_WRITTEN = "自评报告初稿已写入：{path}（{size}）"
+# The document's own words.
+SELFREPORT_TITLE = "{title}自评报告"
+SELFREPORT_SUBTITLE = "（初稿）"
+SELFREPORT_SUBTITLE_UNIT = "（{unit} 初稿）"
+SELFREPORT_DOC_NUMBER = "依据：{doc_number}"
+SELFREPORT_PERIOD = "统计时间：{start}至{end}"
+SELFREPORT_PERIOD_UNSET = "统计时间：未设置"
+SELFREPORT_DATE = "{year}年{month}月{day}日"
+SELFREPORT_GENERATED = "本稿由迎检助手于 {when} 根据各单位已报送的材料自动生成，供撰写自评报告参考；红色为尚未报送的材料。"
+SELFREPORT_GENERATED_FORMAT = "%Y-%m-%d %H:%M"
+SELFREPORT_GROUP_HEADING = "{number}、{title}"
+SELFREPORT_GROUP_CATEGORY = "考核内容：{category}"
+SELFREPORT_INDICATOR_HEADING = "{number}. {title}"
+SELFREPORT_LABEL = "{label}："
+SELFREPORT_KEY_POINTS = "考核要点"
+SELFREPORT_MATERIAL = "支撑材料说明"
+SELFREPORT_SCORE = "分值"
+SELFREPORT_DELIVERIES = "责任单位报送情况"
+SELFREPORT_NO_UNITS = "（本项指标未分配责任单位。）"
+SELFREPORT_TABLE_HEADERS = ("责任单位", "报送材料", "报送时间", "版本", "审核状态", "是否迟交")
+SELFREPORT_MISSING = "未报送"
+SELFREPORT_OVERDUE = "未报送（已逾期）"
+SELFREPORT_VERSION = "第{version}版"
+SELFREPORT_FILE_DATE_FORMAT = "%Y-%m-%d %H:%M"
+SELFREPORT_LATE = "迟交"
+SELFREPORT_ON_TIME = "按时"
+SELFREPORT_WORK = "工作开展情况"
+SELFREPORT_EXCERPT_UNIT = "{unit}："
+SELFREPORT_SOURCE = "【来源：{filename}】"
+SELFREPORT_NO_EXCERPT = "（暂无可摘录的文字材料：请根据各单位报送的材料撰写本项工作开展情况。）"
+SELFREPORT_SELF_SCORE = "自评得分"

@@ -44,6 +44,7 @@ from handlers import (
     people,
     reminders,
     review,
+    selfreport,
     summary,
     uploads,
 )
@@ -201,13 +202,14 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     add(CallbackQueryHandler(uploads.ask_reclassify, pattern=f"^{keyboards.RECLASSIFY}:"))
     add(CallbackQueryHandler(uploads.move_submission, pattern=f"^{keyboards.MOVE}:"))
 
-    # Coordinator: progress summary, review, export.
+    # Coordinator: progress summary, review, export; the 自评报告 draft (units: their own).
     add(CommandHandler("summary", summary.show_summary, filters=updates))
     add(CommandHandler("review", review.review, filters=updates))
     add(CallbackQueryHandler(review.accept_submission, pattern=f"^{review.ACCEPT}:"))
     add(CallbackQueryHandler(review.ask_return_reason, pattern=f"^{review.RETURN}:"))
     add(MessageHandler(updates & review.ReasonReply(), review.receive_return_reason))
     add(CommandHandler("export", summary.export, filters=updates))
+    add(CommandHandler("selfreport", selfreport.self_report, filters=updates))
 
     # Reminders and deadlines: /remind, /deadline, /pause, /resume, /rules.
     reminders.register(application)

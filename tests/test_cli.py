@@ -187,3 +187,32 @@ def test_match_prints_one_json_object_per_upload_line(tmp_path: Path) -> None:
     assert broken == {"indicator": None, "confident": False, "candidates": []}
     assert (unsure["indicator"], unsure["confident"]) == (None, False)
     assert "第 2 行不是有效的 JSON" in result.stderr
+
+
+def test_selfreport_writes_the_campaign_draft_and_a_units_draft(tmp_path: Path) -> None:
+    import docx
+
+    run_cli(tmp_path, "import")
+    out = tmp_path / "drafts" / "draft.docx"
+    result = run_cli(tmp_path, "--now", "2023-10-15T10:00+08:00", "selfreport", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "材料已报送 0/19" in result.stdout
+    assert f"已写入：{out}" in result.stdout
+    headings = [p.text for p in docx.Document(str(out)).paragraphs if p.style.name == "Heading 1"]
+    assert len(headings) == 5
+    unit = run_cli(
+        tmp_path,
+        "--now",
+        "2023-10-15T10:00+08:00",
+        "selfreport",
+        "--unit",
+        "县公安局",
+        "--out",
+        str(tmp_path),
+    )
+    assert unit.returncode == 0, unit.stderr
+    written = tmp_path / "自评报告_yongning-ip-2023_公安局_20231015.docx"
+    indicators = [
+        p.text[:2] for p in docx.Document(str(written)).paragraphs if p.style.name == "Heading 2"
+    ]
+    assert indicators == ["4.", "5.", "7."]

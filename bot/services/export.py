@@ -1,5 +1,5 @@
-"""The final package: 汇总.xlsx plus every live file, by group / indicator / unit, in zips
-small enough for Telegram's 50 MB upload limit."""
+"""The final package: 汇总.xlsx and the 自评报告 draft plus every live file, by group /
+indicator / unit, in zips small enough for Telegram's 50 MB upload limit."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.db import UnitOfWork, read_only
 from bot.progress import Summary
+from bot.selfreport import SelfReport
 from bot.services.access import Actor, require_coordinator
 from bot.services.campaigns import find_campaign
 from bot.services.obligations import load_obligations
+from bot.services.selfreport import campaign_self_report, draft_document
 from bot.services.summary import campaign_summary
 from bot.storage import FileStore, safe_filename
 from bot.workbooks import summary_workbook
@@ -69,6 +71,7 @@ class PackagePlan:
     """What goes into the package, read from the database; writing it needs no database."""
 
     summary: Summary
+    draft: SelfReport  # the campaign's 自评报告; its excerpts are read when writing
     entries: tuple[PackageEntry, ...]
     day: str  # the export's date in the campaign's zone, for the zip names
 
@@ -82,6 +85,7 @@ def plan_package(
     campaign = find_campaign(uow.session, campaign_code)
     return PackagePlan(
         summary=campaign_summary(uow.session, campaign, now),
+        draft=campaign_self_report(uow.session, campaign, now),
         entries=tuple(package_entries(uow, campaign.code)),
         day=now.astimezone(ZoneInfo(campaign.timezone)).strftime("%Y%m%d"),
     )
@@ -103,19 +107,21 @@ def build_package(
 def write_package(
     plan: PackagePlan, store: FileStore, out_dir: Path, part_limit: int = PART_LIMIT
 ) -> ExportResult:
-    """Write the package as one or more zips into out_dir, each holding 汇总.xlsx: slow file
-    work, run off the event loop and outside any transaction."""
+    """Write the package as one or more zips into out_dir, each holding 汇总.xlsx and the
+    自评报告 draft: slow file work, run off the event loop and outside any transaction."""
     entries = plan.entries
     if not entries:
         return ExportResult((), 0)
     workbook = summary_workbook(plan.summary)
+    draft = draft_document(plan.draft, store)
     code, day = plan.summary.campaign, plan.day
     batches: list[list[PackageEntry]] = [[]]
-    used = len(workbook)
+    fixed = len(workbook) + len(draft)  # in every part
+    used = fixed
     for entry in entries:
         if batches[-1] and used + entry.size > part_limit:
             batches.append([])
-            used = len(workbook)
+            used = fixed
         batches[-1].append(entry)
         used += entry.size
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -129,6 +135,7 @@ def write_package(
         path = out_dir / name
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(texts.EXPORT_SUMMARY_NAME, workbook)
+            archive.writestr(texts.SELFREPORT_EXPORT_NAME, draft)
             for entry in batch:
                 archive.write(store.path_for(entry.storage_key), entry.arcname)
         parts.append(path)
