@@ -29,7 +29,7 @@ from bot.services.access import Actor, NotAllowed
 from bot.services.campaigns import UnitNotFound
 from bot.services.export import build_package
 from bot.services.selfreport import draft_document, self_report
-from bot.services.uploads import MatcherCache, UploadRequest, receive_upload, store_content
+from bot.services.uploads import MatcherCache, UploadRequest, receive_upload
 from bot.storage import FileStore
 from tests.conftest import DATA, SEED_NOW
 
@@ -61,15 +61,12 @@ def work_report_docx() -> bytes:
 
 def deliver(database: Database, store: FileStore, name: str, data: bytes, caption: str) -> None:
     """公安局's contact sends a file, captioned with its indicator."""
+    # Stored as is: a draft quotes whatever was filed (the content check has its own tests).
     request = UploadRequest(
-        actor=POLICE,
-        filename=name,
-        caption=caption,
-        mime_type="",
-        stored=store_content(store, data),
+        filename=name, caption=caption, mime_type="", stored=store.put_bytes(data)
     )
-    with database.uow() as uow:
-        receive_upload(uow, store, MatcherCache(DATA / "glossary.toml"), request, SEED_NOW)
+    matchers = MatcherCache(DATA / "glossary.toml")
+    database.run(receive_upload, POLICE, store, matchers, request, SEED_NOW)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from docx.text.paragraph import Paragraph
 from bot import texts
 from bot.selfreport_docx import RED
 from tests.e2e.conftest import Bot
+from tests.fixtures.office_files import xlsx_data
 
 OPENING = "今年以来，我局坚持打防并举，依法严厉打击侵犯知识产权违法犯罪活动。"
 CAMPAIGN_REPORT = "自评报告_yongning-ip-2023_20231015.docx"
@@ -61,7 +62,7 @@ async def test_after_police_delivers_four_and_five_the_coordinators_draft_shows_
     )
     assert filed.plain_text.startswith("✅ 已登记到 指标4"), filed.plain_text
     filed = await bot.upload(
-        police, police, "打击侵权假冒专项行动.xlsx", b"PK\x03\x04 xlsx", caption="指标5"
+        police, police, "打击侵权假冒专项行动.xlsx", xlsx_data("专项行动"), caption="指标5"
     )
     assert filed.plain_text.startswith("✅ 已登记到 指标5"), filed.plain_text
 
