@@ -46,6 +46,7 @@ from bot.wording.imports import import_failure_text, import_report_text
 from bot.wording.onboarding import invite_text
 from bot.wording.owe import owe_text, summary_lines
 from bot.wording.people import people_text, revoked_text, role_text
+from bot.wording.refusals import refusal_text
 from bot.wording.review import export_text
 from bot.wording.selfreport import self_report_filename, self_report_text
 from bot.wording.sizes import human_size
@@ -53,8 +54,6 @@ from bot.workbooks import summary_workbook
 
 log = logging.getLogger(__name__)
 
-# Failures whose message is meant for the person at the terminal: every Refusal.
-EXPECTED_ERRORS: tuple[type[Exception], ...] = (Refusal,)
 # The operator at the server's shell may do what a coordinator may (DESIGN.md).
 OPERATOR = Actor.operator()
 
@@ -71,8 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     command: Callable[[argparse.Namespace, Settings], int] = args.command
     try:
         return command(args, settings)
-    except EXPECTED_ERRORS as error:
-        print(texts.CLI_ERROR.format(message=error), file=sys.stderr)
+    except Refusal as refusal:  # meant for the person at the terminal, as the bot says it
+        print(texts.CLI_ERROR.format(message=refusal_text(refusal)), file=sys.stderr)
         return 1
     except Exception:
         # Through logging (its redacting filter), not Python's own traceback printer: an

@@ -9,6 +9,7 @@ from telegram import Update
 from bot import texts
 from bot.refusals import Refusal
 from bot.wording import html_escape
+from bot.wording.refusals import refusal_text
 from handlers import render
 from handlers.context import BotContext
 
@@ -20,7 +21,7 @@ async def report_error(update: object, context: BotContext) -> None:
     that something went wrong."""
     if isinstance(context.error, Refusal):
         if isinstance(update, Update) and update.effective_message is not None:
-            await update.effective_message.reply_text(context.error.sentence(html_escape))
+            await update.effective_message.reply_text(refusal_text(context.error, html_escape))
         return
     log.error("update %s failed", getattr(update, "update_id", "?"), exc_info=context.error)
     if isinstance(update, Update) and update.effective_message is not None:

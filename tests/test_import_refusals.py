@@ -21,6 +21,7 @@ from bot.services.campaigns import (
     import_campaign,
 )
 from bot.wording import html_escape
+from bot.wording.refusals import refusal_text
 from tests.conftest import SEED_WORKBOOK, UNITS_FILE
 
 
@@ -63,8 +64,8 @@ def test_a_strict_refusal_lists_each_name_with_its_fields_escaped(
         import_campaign(uow, Actor.operator(), spec, units_file=UNITS_FILE, strict=True)
     [name] = refused.value.fields["names"]
     assert (name.cell, name.how) == ("任务分工!G5", "new")
-    assert "&lt;县民政局&gt;" in refused.value.sentence(html_escape)
-    assert "“<县民政局>” 不是已知单位" in str(refused.value)
+    assert "&lt;县民政局&gt;" in refusal_text(refused.value, html_escape)
+    assert "“<县民政局>” 不是已知单位" in refusal_text(refused.value)
 
 
 def test_only_a_coordinator_or_the_operator_may_import(database: Database) -> None:

@@ -16,6 +16,7 @@ from bot.models import Campaign, Indicator, IndicatorGroup, Obligation, Submissi
 from bot.services.access import Actor
 from bot.services.campaigns import StrictImportRefused, import_campaign
 from bot.wording.imports import import_report_lines
+from bot.wording.refusals import refusal_text
 from tests.conftest import SEED_WORKBOOK, UNITS_FILE, import_workbook
 from tests.workbooks import (
     another_office_workbook,
@@ -236,7 +237,7 @@ def test_strict_import_stops_on_a_fuzzy_name_with_cell_value_and_closest_names(
     spec = read_workbook(path)
     with seeded.uow() as uow, pytest.raises(StrictImportRefused) as refused:
         import_campaign(uow, Actor.operator(), spec, units_file=UNITS_FILE, strict=True)
-    message = str(refused.value)
+    message = refusal_text(refused.value)
     assert "任务分工!G8" in message
     assert "县公按局" in message
     assert "县公安局" in message

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -24,8 +24,6 @@ from bot.services.campaign_table import (
     upsert_indicators,
 )
 from bot.units import UnitMatch, UnitRegistry, read_units_file
-from bot.wording import plain
-from bot.wording.imports import strict_refusal_text
 
 
 class CampaignNotFound(Refusal):
@@ -53,11 +51,8 @@ class UnconfirmedName:
 
 
 class StrictImportRefused(ImportFailure):
-    """--strict met fuzzy or new unit names (field `names`: every UnconfirmedName)."""
-
-    def sentence(self, escape: Callable[[str], str] | None = None) -> str:
-        names: tuple[UnconfirmedName, ...] = self.fields["names"]
-        return strict_refusal_text(self.text, names, escape or plain)
+    """--strict met fuzzy or new unit names (field `names`: every UnconfirmedName); the
+    account, a line per name, is bot.wording.refusals'."""
 
 
 @dataclass(frozen=True)

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.refusals import Refusal
+from bot.services.campaigns import ImportReport, StrictImportRefused, UnconfirmedName
 from bot.wording import Escape
 from bot.wording import plain as _plain
-
-if TYPE_CHECKING:  # result objects of the import use case (which imports this module)
-    from bot.services.campaigns import ImportReport, UnconfirmedName
 
 
 def import_report_lines(report: ImportReport, escape: Escape = _plain) -> list[str]:
@@ -75,7 +72,12 @@ def import_report_text(report: ImportReport, escape: Escape = _plain) -> str:
 
 def import_failure_text(name: str, error: Refusal, escape: Escape = _plain) -> str:
     """A workbook that was not imported: its file name, then why."""
-    return texts.IMPORT_FAILED_FILE.format(name=escape(name), reason=error.sentence(escape))
+    reason = (
+        strict_refusal_text(error.text, error.fields["names"], escape)
+        if isinstance(error, StrictImportRefused)
+        else error.sentence(escape)
+    )
+    return texts.IMPORT_FAILED_FILE.format(name=escape(name), reason=reason)
 
 
 def strict_refusal_text(
