@@ -151,7 +151,7 @@ def is_coordinator_group_word(text: str) -> bool:
 
 def bind_chat(uow: UnitOfWork, actor: Actor, title: str, target: str) -> Bound | BindAmbiguous:
     """Bind the actor's group to a unit or make it the coordinator group (coordinators only)."""
-    if actor.chat_kind == "private":
+    if actor.chat_kind in ("private", "operator"):  # the operator's shell is no group
         raise NotAllowed(texts.BIND_PRIVATE)
     if not actor.is_coordinator:
         raise NotAllowed(texts.NOT_ALLOWED_COORDINATOR)
