@@ -27,8 +27,6 @@ _COUNTY_PREFIX = re.compile(r"^[^县]{0,5}县")
 # Separators of unit lists in one cell: 、，,；; and line breaks.
 UNIT_LIST_SEPARATORS = re.compile(r"[、，,；;\n\r/]+")
 
-FUZZY_MIN_SCORE = 70.0
-
 
 def clean_unit_name(raw: str) -> str:
     """The name as written, without spaces and annotations."""

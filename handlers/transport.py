@@ -25,7 +25,6 @@ from bot.redaction import redact
 
 # PTB's HTTPXRequest defaults, in seconds.
 READ_TIMEOUT = 5.0
-WRITE_TIMEOUT = 5.0
 CONNECT_TIMEOUT = 5.0
 POOL_TIMEOUT = 1.0
 

@@ -114,3 +114,23 @@ def test_every_catalog_sentence_is_filled_with_exactly_its_placeholders() -> Non
             )
             checked += 1
     assert checked > 50
+
+
+def test_every_catalog_text_is_used() -> None:
+    """A sentence nobody says is a sentence nobody keeps up to date."""
+    texts = importlib.import_module("bot.texts")
+    catalog = (ROOT / "bot" / "texts.py").read_text(encoding="utf-8")
+    code = "".join(
+        path.read_text(encoding="utf-8")
+        for folder in ("bot", "handlers")
+        for path in (ROOT / folder).rglob("*.py")
+        if path.name != "texts.py"
+    )
+    unused = [
+        name
+        for name in vars(texts)
+        if name.isupper()
+        and not re.search(rf"\b{name}\b", code)
+        and len(re.findall(rf"\b{name}\b", catalog)) < 2  # or used by another catalog entry
+    ]
+    assert unused == []

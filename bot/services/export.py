@@ -21,8 +21,8 @@ from bot.services.summary import campaign_summary
 from bot.storage import FileStore, safe_filename
 from bot.workbooks import summary_workbook
 
-TELEGRAM_UPLOAD_LIMIT = 50 * 1024 * 1024
-PART_LIMIT = 48 * 1024 * 1024  # headroom for zip headers and the multipart envelope
+# Telegram takes uploads up to 50 MB: 2 MB of headroom for zip headers and the multipart envelope.
+PART_LIMIT = 48 * 1024 * 1024
 
 
 @dataclass(frozen=True)
