@@ -12,6 +12,7 @@ return something picklable.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import multiprocessing
 import threading
@@ -152,3 +153,22 @@ class TimedProcessPool:
                 self._idle.append(worker)
                 return
         worker.kill()
+
+
+def background_worker(poll_seconds: float = 1.0) -> None:
+    """A document worker's initializer: yield the CPU to the bot (a workbook can wait a
+    moment, a person's answer should not), and leave when the parent dies (a SIGKILLed bot
+    would otherwise leave its idle workers waiting on a queue nobody will write to)."""
+    import os
+    import time
+
+    with contextlib.suppress(OSError):
+        os.nice(10)
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(poll_seconds)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()

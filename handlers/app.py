@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
 import sys
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
 from telegram import (
@@ -34,6 +35,7 @@ from bot.config import Settings
 from bot.db import Database
 from bot.services.uploads import MatcherCache
 from bot.storage import FileStore
+from bot.workers import background_worker
 from handlers import (
     errors,
     inbox,
@@ -56,6 +58,7 @@ from handlers.transport import AiohttpRequest
 log = logging.getLogger(__name__)
 
 NETWORK_RETRIES = 4
+DOCUMENT_WORKERS = 2  # two coordinators' workbooks at once; more would only share two cores
 
 
 class RetryingRateLimiter(AIORateLimiter):
@@ -98,6 +101,12 @@ def build_runtime(settings: Settings, db: Database | None = None) -> Runtime:
         db=database,
         store=FileStore(settings.storage_dir),
         matchers=MatcherCache(settings.glossary_file),
+        # 'spawn': a fork would copy this process's threads' locks and its database connections.
+        documents=ProcessPoolExecutor(
+            DOCUMENT_WORKERS,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=background_worker,
+        ),
     )
 
 
@@ -130,6 +139,7 @@ def build_application(
         .concurrent_updates(settings.concurrent_updates)
         .context_types(ContextTypes(context=BotContext))
         .post_init(post_init)
+        .post_shutdown(post_shutdown)
         .build()
     )
     application.bot_data[RUNTIME_KEY] = runtime
@@ -159,11 +169,24 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
         [BotCommand(c, d) for c, d in texts.COMMAND_DESCRIPTIONS_GROUP],
         scope=BotCommandScopeAllGroupChats(),
     )
+    documents = runtime_of(application).documents
+    if documents is not None:  # start the processes now, not on a coordinator's first /summary
+        loop = asyncio.get_running_loop()
+        await asyncio.gather(
+            *(loop.run_in_executor(documents, int) for _ in range(DOCUMENT_WORKERS))
+        )
     database = runtime_of(application).db
     inbox.forget_old(database, runtime_of(application).clock())
     for update in inbox.pending_updates(database, application.bot):
         log.info("replaying update %s left unhandled by the last run", update.update_id)
         await application.update_queue.put(update)
+
+
+async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    """Stop the document processes."""
+    documents = runtime_of(application).documents
+    if documents is not None:
+        documents.shutdown(wait=False, cancel_futures=True)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Concatenate, ParamSpec, TypeVar
 
 from telegram import Update
@@ -37,6 +39,10 @@ class Runtime:
     matchers: MatcherCache
     clock: Callable[[], datetime] = field(default=_utcnow)
     bot_username: str = ""
+    # Where workbooks, zips and Word drafts are built: a pool of processes in the bot (a
+    # thread building a 10,000-row workbook would hold the GIL the event loop needs), threads
+    # when None (tests, benchmarks that say so).
+    documents: Executor | None = None
 
 
 class BotContext(CallbackContext[ExtBot[None], dict, dict, dict]):  # type: ignore[type-arg]
@@ -76,6 +82,14 @@ class BotContext(CallbackContext[ExtBot[None], dict, dict, dict]):  # type: igno
         """`call`, for the update's sender: the service receives their `Actor` and decides
         what they may do (handlers hold no permission rules)."""
         return await self.call(as_actor(identity_of(update), service), *args, **kwargs)
+
+    async def build(self, work: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """Build a document (workbook, zip, Word draft) in the document processes: `work` and
+        its arguments must be picklable (top-level functions, result objects, paths)."""
+        if self.runtime.documents is None:
+            return await asyncio.to_thread(work, *args, **kwargs)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.runtime.documents, partial(work, *args, **kwargs))
 
     async def compute(self, work: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """Run slow work that needs no database (a workbook, a zip) off the event loop."""

@@ -17,7 +17,7 @@ async def self_report(update: Update, context: BotContext) -> None:
     assert message is not None  # noqa: S101
     named = " ".join(context.args or []).strip() or None
     report = await context.act(update, self_report_of, context.now(), named)
-    document = await context.compute(draft_document, report, context.runtime.store)
+    document = await context.build(draft_document, report, context.runtime.store)
     await message.reply_document(
         document,
         filename=self_report_filename(report),

@@ -23,8 +23,10 @@ async def show_summary(update: Update, context: BotContext) -> None:
     assert message is not None  # noqa: S101
     now = context.now()
     result = await context.act(update, summary_for, now)
-    await reply_parts(message, render.split_message(summary_text(result, now, html_escape)))
-    workbook = await context.compute(summary_workbook, result)
+    # 200 units × 50 indicators is 10,000 marks to format: not on the event loop either.
+    text = await context.compute(summary_text, result, now, html_escape)
+    await reply_parts(message, render.split_message(text))
+    workbook = await context.build(summary_workbook, result)
     await message.reply_document(workbook, filename=summary_filename(result, now))
 
 
@@ -34,7 +36,7 @@ async def export(update: Update, context: BotContext) -> None:
     assert message is not None  # noqa: S101
     plan = await context.act(update, plan_package, context.now())
     with tempfile.TemporaryDirectory() as folder:
-        result = await context.compute(write_package, plan, context.runtime.store, Path(folder))
+        result = await context.build(write_package, plan, context.runtime.store, Path(folder))
         await message.reply_text(export_text(result))
         for part in result.parts:
             await message.reply_document(part, filename=part.name)
