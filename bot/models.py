@@ -334,6 +334,29 @@ class PendingUpload(FileColumns, Base):
     resolution: Mapped[str] = mapped_column(String(32), default="")
 
 
+class PendingImport(Base):
+    """A task table sent in chat with /import, previewed and waiting for [确认导入] or [取消].
+
+    Kept in the database (the file in the store) so that a restart between the preview and
+    the press loses nothing; resolved once, so a second press is told it was handled.
+    """
+
+    __tablename__ = "pending_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requested_by: Mapped[int] = mapped_column(BigInteger)
+    requester_name: Mapped[str] = mapped_column(String(200), default="")
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    filename: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(BigInteger, default=0)
+    campaign_code: Mapped[str] = mapped_column(String(64), default="")  # as the preview said
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+    resolution: Mapped[str] = mapped_column(String(32), default="")  # "imported" | "cancelled"
+
+
 class ReminderDispatch(Base):
     """One reminder message for (campaign, unit, chat, rule, due time): the exactly-once ledger."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from bot.services.campaign_table import (
     upsert_groups,
     upsert_indicators,
 )
+from bot.services.import_changes import NO_CHANGES, ImportChanges, campaign_state, compare
 from bot.units import UnitMatch, UnitRegistry, read_units_file
 from bot.wording import plain
 from bot.wording.imports import strict_refusal_text
@@ -83,6 +84,7 @@ class ImportReport:
     fuzzy: tuple[tuple[str, str, float], ...] = ()
     new: tuple[str, ...] = ()
     not_units: tuple[tuple[str, str], ...] = ()  # (cell, text) set aside as no unit name
+    changes: ImportChanges = NO_CHANGES  # indicators and obligations added/changed/archived
 
 
 # --- the unit registry ----------------------------------------------------------------------
@@ -216,6 +218,7 @@ def import_campaign(
                 title=indicator.title,
                 row=indicator.row,
             )
+    before = campaign_state(session, known.id if known is not None else None)
     campaign = known
     if campaign is None:
         campaign = Campaign(code=spec.code, title=spec.title)
@@ -236,9 +239,12 @@ def import_campaign(
         updated=updated,
         archived=archived,
     )
-    session.flush()
     existed = known is not None
+    changes = compare(
+        before, campaign_state(session, campaign.id), [i.number for i in spec.indicators]
+    )
     report = _report(session, campaign, spec, resolved, existed, (added, updated, archived))
+    report = replace(report, changes=changes)
     uow.commit()
     return report
 
