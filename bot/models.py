@@ -98,6 +98,9 @@ class Campaign(Base):
     # What the last import read (file bytes + command-line overrides): an unchanged table is
     # not applied again, so `make run` keeps deadlines and rules changed in chat since.
     source_fingerprint: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # The fingerprints of the tables it was given before that one: a table replaced since
+    # (make run's data/campaigns file after an /import in chat) is not applied again by itself.
+    past_fingerprints: Mapped[list[str]] = mapped_column(default=list, server_default="[]")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -492,6 +492,7 @@ SELFREPORT_NO_EXCERPT = "（暂无可摘录的文字材料：请根据各单位�
 SELFREPORT_SELF_SCORE = "自评得分"
 
 # ----- /import in chat: a task table previewed, then [确认导入] or [取消] ---------------------
+IMPORT_REPORT_REPLACED = "活动 {code}《{title}》现用的任务分工表是后来导入的“{current}”，这份较早的表格未重新导入（如确要恢复它，请加 --force，或在聊天中用 /import 发送）。"
 IMPORT_CHAT_COORDINATORS_ONLY = "只有协调人可以导入任务分工表。"
 IMPORT_CHAT_PRIVATE_ONLY = "请在与我的私聊中发送任务分工表（.xlsx），并在文件说明里写 /import。"
 IMPORT_CHAT_NO_FILE = "请把任务分工表（.xlsx）作为文件发给我，并在文件说明里写 /import；或回复一条带有该文件的消息，发送 /import。"

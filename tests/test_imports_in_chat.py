@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.db import Database
-from bot.importer import ImportFailure
+from bot.importer import ImportFailure, read_workbook
 from bot.models import (
     AuditEvent,
     Campaign,
@@ -23,6 +23,7 @@ from bot.models import (
     UnitAlias,
 )
 from bot.services.access import Actor, NotAllowed
+from bot.services.campaigns import import_campaign
 from bot.services.housekeeping import sweep_orphan_blobs
 from bot.services.imports_in_chat import (
     ImportAlreadyHandled,
@@ -35,7 +36,7 @@ from bot.services.imports_in_chat import (
 )
 from bot.storage import FileStore
 from bot.wording.imports import import_report_text, preview_text
-from tests.conftest import SEED_NOW, SEED_WORKBOOK, UNITS_FILE
+from tests.conftest import SEED_NOW, SEED_WORKBOOK, UNITS_FILE, import_workbook
 from tests.fixtures.office_files import docx_data
 from tests.workbooks import ADDED_INDICATOR, seed_with_indicator_added
 
@@ -76,7 +77,10 @@ def campaign_picture(database: Database) -> dict[str, object]:
         counts["fingerprints"] = list(session.scalars(select(Campaign.source_fingerprint)))
         counts["titles"] = list(session.scalars(select(Indicator.title).order_by(Indicator.id)))
         counts["live obligations"] = session.scalar(
-            select(func.count()).select_from(Obligation).where(Obligation.archived.is_(False))
+            select(func.count())
+            .select_from(Obligation)
+            .join(Indicator)
+            .where(Obligation.archived.is_(False), Indicator.archived.is_(False))
         )
         return counts
 
@@ -261,3 +265,42 @@ def test_a_changed_indicator_names_what_changed(
     text = preview_text(preview(seeded, store, table))
     assert "修改指标：1. 督查考核情况（支撑材料说明、增加责任单位 财政局）" in text
     assert "归档指标：7. 知识产权保护工作机制改革创新情况（已提交的材料保留）" in text
+
+
+def test_the_table_replaced_in_chat_is_not_applied_again_by_make_runs_import(
+    seeded: Database, store: FileStore, edited_table: ReceivedTable
+) -> None:
+    shown = preview(seeded, store, edited_table)
+    assert shown.pending_id is not None
+    seeded.run(confirm_import, COORDINATOR, store, shown.pending_id, UNITS_FILE, SEED_NOW)
+
+    # make run imports data/campaigns/ at every start: the seed file is older than the table
+    # sent in chat, so it is left alone, and the report says which table is current.
+    report = import_workbook(seeded, SEED_WORKBOOK)
+
+    assert report.unchanged
+    assert report.replaced_by == edited_table.filename
+    assert f"后来导入的“{edited_table.filename}”" in import_report_text(report)
+    assert campaign_picture(seeded)["live obligations"] == 21
+    # Sent back in chat, the older table means it: previewed and applied.
+    again = preview(seeded, store, store_table(store, SEED_WORKBOOK.read_bytes(), "旧表.xlsx"))
+    assert [a.number for a in again.report.changes.archived] == ["8"]
+    assert again.pending_id is not None
+    seeded.run(confirm_import, COORDINATOR, store, again.pending_id, UNITS_FILE, SEED_NOW)
+    assert campaign_picture(seeded)["live obligations"] == 19
+
+
+def test_force_applies_a_replaced_table_from_the_command_line(
+    seeded: Database, store: FileStore, edited_table: ReceivedTable
+) -> None:
+    shown = preview(seeded, store, edited_table)
+    assert shown.pending_id is not None
+    seeded.run(confirm_import, COORDINATOR, store, shown.pending_id, UNITS_FILE, SEED_NOW)
+
+    with seeded.uow() as uow:
+        report = import_campaign(
+            uow, Actor.operator(), read_workbook(SEED_WORKBOOK), units_file=UNITS_FILE, force=True
+        )
+    assert not report.unchanged
+    assert [a.number for a in report.changes.archived] == ["8"]
+    assert campaign_picture(seeded)["live obligations"] == 19

@@ -76,6 +76,7 @@ class ImportReport:
     deadline: datetime | None = None
     existed: bool = False
     unchanged: bool = False
+    replaced_by: str = ""  # not applied: an older table than the current one (this file)
     added: int = 0
     updated: int = 0
     archived: int = 0
@@ -183,30 +184,31 @@ def import_campaign(
     units_file: Path | None = None,
     strict: bool = False,
     force: bool = False,
+    replaced_too: bool = False,
 ) -> ImportReport:
     """Create or update the campaign described by `spec`, all in one transaction.
 
     A table imported before, unchanged, is not applied again (unless `force`): deadlines and
-    rules changed in chat since then stay as they are.
+    rules changed in chat since then stay as they are. Nor is a table the campaign was given
+    before its current one (unless `force` or `replaced_too`): `make run` imports the file
+    in data/campaigns/ at every start, which must not undo a newer table sent with /import.
     """
     require_coordinator(actor, texts.NOT_ALLOWED_COORDINATOR)
     session = uow.session
     sync_units_file(session, units_file)
     known = session.scalar(select(Campaign).where(Campaign.code == spec.code))
-    if (
-        known is not None
-        and not force
-        and spec.fingerprint
-        and spec.fingerprint == known.source_fingerprint
-    ):
-        uow.commit()  # new aliases from the units file, if any
-        return ImportReport(
-            code=known.code,
-            title=known.title,
-            timezone=known.timezone,
-            existed=True,
-            unchanged=True,
-        )
+    if known is not None and not force and spec.fingerprint:
+        replaced = not replaced_too and spec.fingerprint in (known.past_fingerprints or [])
+        if replaced or spec.fingerprint == known.source_fingerprint:
+            uow.commit()  # new aliases from the units file, if any
+            return ImportReport(
+                code=known.code,
+                title=known.title,
+                timezone=known.timezone,
+                existed=True,
+                unchanged=True,
+                replaced_by=known.source_file if replaced else "",
+            )
     resolved = _resolve_units(spec, unit_registry(session))
     if strict:
         _refuse_unconfirmed(spec, resolved)

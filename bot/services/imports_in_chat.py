@@ -102,7 +102,9 @@ def preview_import(
     require_coordinator(actor, texts.IMPORT_CHAT_COORDINATORS_ONLY)
     spec = _read(store, table.stored.key, table.filename)
     try:
-        report = import_campaign(_RolledBack(uow.session), actor, spec, units_file=units_file)
+        report = import_campaign(
+            _RolledBack(uow.session), actor, spec, units_file=units_file, replaced_too=True
+        )
     finally:
         uow.rollback()
     if report.unchanged:
@@ -134,7 +136,8 @@ def confirm_import(
     now: datetime,
 ) -> ImportDone:
     """[确认导入]: the same import, committed with the pending import marked done (one
-    transaction: either both happen or neither)."""
+    transaction: either both happen or neither). A coordinator sending an older table back
+    means it: unlike `make run`'s import, it is applied even if it was replaced since."""
     require_coordinator(actor, texts.IMPORT_CHAT_COORDINATORS_ONLY)
     pending = _open_pending(uow, pending_id)
     if not store.exists(pending.storage_key):
@@ -142,7 +145,7 @@ def confirm_import(
     spec = _read(store, pending.storage_key, pending.filename)
     pending.resolved_at, pending.resolution = now, "imported"
     filename = pending.filename
-    report = import_campaign(uow, actor, spec, units_file=units_file)  # commits
+    report = import_campaign(uow, actor, spec, units_file=units_file, replaced_too=True)
     return ImportDone(filename, report)
 
 

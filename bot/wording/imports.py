@@ -20,6 +20,14 @@ if TYPE_CHECKING:  # result objects of the import use cases (which import this m
 
 def import_report_lines(report: ImportReport, escape: Escape = _plain) -> list[str]:
     """The report as the CLI prints it: counts, what changed, how every unit name was matched."""
+    if report.replaced_by:
+        return [
+            texts.IMPORT_REPORT_REPLACED.format(
+                code=escape(report.code),
+                title=escape(report.title),
+                current=escape(report.replaced_by),
+            )
+        ]
     if report.unchanged:
         return [
             texts.IMPORT_REPORT_UNCHANGED.format(

@@ -1,4 +1,5 @@
-"""pending import: a task table sent in chat, previewed, waiting for 确认导入 or 取消
+"""pending import: a task table sent in chat, previewed, waiting for 确认导入 or 取消; the
+fingerprints of the tables a campaign was given before its current one
 
 Revision ID: 0006
 Revises: 0005
@@ -19,6 +20,11 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # Existing campaigns start with no history: only their current table is known.
+    with op.batch_alter_table('campaign', schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column('past_fingerprints', sa.JSON(), server_default='[]', nullable=False)
+        )
     op.create_table(
         'pending_import',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -39,3 +45,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('pending_import')
+    with op.batch_alter_table('campaign', schema=None) as batch_op:
+        batch_op.drop_column('past_fingerprints')

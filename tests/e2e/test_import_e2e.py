@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot import texts
 from emulator import EmuMessage, EmuUser
-from tests.conftest import SEED_WORKBOOK
+from tests.conftest import SEED_WORKBOOK, import_workbook
 from tests.e2e.conftest import REPLY_TIMEOUT, Bot, button_texts, text_of
 from tests.fixtures.office_files import pdf_data
 from tests.workbooks import seed_with_indicator_added
@@ -67,6 +67,11 @@ async def test_an_edited_table_is_previewed_and_applied_only_on_confirmation(
     assert "已报送 0/21" in summary
     assert "司法局 0/1" in summary
     assert bot.submissions() == []
+
+    # The next `make run` imports data/campaigns/ again: the older seed file is left alone.
+    import_workbook(bot.db, SEED_WORKBOOK)
+    await bot.restart()
+    assert "已报送 0/21" in await summary_of(bot, coordinator)
 
 
 async def test_a_second_press_is_told_the_table_was_already_handled(
