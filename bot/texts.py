@@ -264,6 +264,7 @@ COMMAND_DESCRIPTIONS_PRIVATE = (
     ("invite", "生成邀请链接（协调人）"),
     ("export", "导出材料包（协调人）"),
     ("people", "人员与权限（协调人）"),
+    ("import", "导入任务分工表：发送 .xlsx 并附言 /import（协调人）"),
     ("selfreport", "自评报告初稿（Word）"),
     ("help", "使用说明"),
 )
@@ -289,7 +290,8 @@ HELP = (
     "• /selfreport [单位]：全活动（或某单位）的自评报告初稿，附各单位材料的开头摘录\n"
     "• /deadline [指标号] 2023-10-20 设置截止时间；/rules 查看或设置提醒规则；在群里 /pause、/resume 暂停或恢复提醒\n"
     "• /invite 单位名称：生成联系人邀请链接；/bind 单位名称：把当前群绑定到单位；/bind 协调组；/unbind\n"
-    "• /people 查看人员、群和邀请；/revoke 撤销联系人、协调人、邀请或群绑定；/role id 协调人|联系人"
+    "• /people 查看人员、群和邀请；/revoke 撤销联系人、协调人、邀请或群绑定；/role id 协调人|联系人\n"
+    "• 私聊发送任务分工表（.xlsx）并在文件说明里写 /import：先预览会新增、修改、归档哪些指标和任务，点【确认导入】才生效"
 )
 START_NO_INVITE = NOT_REGISTERED
 UNKNOWN_COMMAND = "未知命令：{command}。发送 /help 查看可用命令。"
