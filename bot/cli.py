@@ -39,6 +39,7 @@ from bot.services.people import list_people, revoke, set_role
 from bot.services.selfreport import draft_document, self_report
 from bot.services.summary import summary
 from bot.services.uploads import MatcherCache, match_upload
+from bot.sizes import human_size
 from bot.storage import FileStore
 from bot.wording import plain
 from bot.wording import reminders as reminder_words
@@ -49,7 +50,6 @@ from bot.wording.people import people_text, revoked_text, role_text
 from bot.wording.refusals import refusal_text
 from bot.wording.review import export_text
 from bot.wording.selfreport import self_report_filename, self_report_text
-from bot.wording.sizes import human_size
 from bot.workbooks import summary_workbook
 
 log = logging.getLogger(__name__)

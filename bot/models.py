@@ -98,6 +98,9 @@ class Campaign(Base):
     # What the last import read (file bytes + command-line overrides): an unchanged table is
     # not applied again, so `make run` keeps deadlines and rules changed in chat since.
     source_fingerprint: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # The fingerprints of the tables it was given before that one: a table replaced since
+    # (make run's data/campaigns file after an /import in chat) is not applied again by itself.
+    past_fingerprints: Mapped[list[str]] = mapped_column(default=list, server_default="[]")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -332,6 +335,29 @@ class PendingUpload(FileColumns, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     resolved_at: Mapped[datetime | None]
     resolution: Mapped[str] = mapped_column(String(32), default="")
+
+
+class PendingImport(Base):
+    """A task table sent in chat with /import, previewed and waiting for [确认导入] or [取消].
+
+    Kept in the database (the file in the store) so that a restart between the preview and
+    the press loses nothing; resolved once, so a second press is told it was handled.
+    """
+
+    __tablename__ = "pending_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requested_by: Mapped[int] = mapped_column(BigInteger)
+    requester_name: Mapped[str] = mapped_column(String(200), default="")
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    filename: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(BigInteger, default=0)
+    campaign_code: Mapped[str] = mapped_column(String(64), default="")  # as the preview said
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+    resolution: Mapped[str] = mapped_column(String(32), default="")  # "imported" | "cancelled"
 
 
 class ReminderDispatch(Base):

@@ -264,6 +264,7 @@ COMMAND_DESCRIPTIONS_PRIVATE = (
     ("invite", "生成邀请链接（协调人）"),
     ("export", "导出材料包（协调人）"),
     ("people", "人员与权限（协调人）"),
+    ("import", "导入任务分工表：发送 .xlsx 并附言 /import（协调人）"),
     ("selfreport", "自评报告初稿（Word）"),
     ("help", "使用说明"),
 )
@@ -289,7 +290,8 @@ HELP = (
     "• /selfreport [单位]：全活动（或某单位）的自评报告初稿，附各单位材料的开头摘录\n"
     "• /deadline [指标号] 2023-10-20 设置截止时间；/rules 查看或设置提醒规则；在群里 /pause、/resume 暂停或恢复提醒\n"
     "• /invite 单位名称：生成联系人邀请链接；/bind 单位名称：把当前群绑定到单位；/bind 协调组；/unbind\n"
-    "• /people 查看人员、群和邀请；/revoke 撤销联系人、协调人、邀请或群绑定；/role id 协调人|联系人"
+    "• /people 查看人员、群和邀请；/revoke 撤销联系人、协调人、邀请或群绑定；/role id 协调人|联系人\n"
+    "• 私聊发送任务分工表（.xlsx）并在文件说明里写 /import：先预览会新增、修改、归档哪些指标和任务，点【确认导入】才生效"
 )
 START_NO_INVITE = NOT_REGISTERED
 UNKNOWN_COMMAND = "未知命令：{command}。发送 /help 查看可用命令。"
@@ -486,3 +488,55 @@ SELFREPORT_EXCERPT_UNIT = "{unit}："
 SELFREPORT_SOURCE = "【来源：{filename}】"
 SELFREPORT_NO_EXCERPT = "（暂无可摘录的文字材料：请根据各单位报送的材料撰写本项工作开展情况。）"
 SELFREPORT_SELF_SCORE = "自评得分"
+
+# ----- /import in chat: a task table previewed, then [确认导入] or [取消] ---------------------
+IMPORT_REPORT_REPLACED = "活动 {code}《{title}》现用的任务分工表是后来导入的“{current}”，这份较早的表格未重新导入（如确要恢复它，请加 --force，或在聊天中用 /import 发送）。"
+IMPORT_CHAT_COORDINATORS_ONLY = "只有协调人可以导入任务分工表。"
+IMPORT_CHAT_PRIVATE_ONLY = "请在与我的私聊中发送任务分工表（.xlsx），并在文件说明里写 /import。"
+IMPORT_CHAT_NO_FILE = "请把任务分工表（.xlsx）作为文件发给我，并在文件说明里写 /import；或回复一条带有该文件的消息，发送 /import。"
+IMPORT_CHAT_TOO_BIG = "“{name}”有 {size}，超过 Telegram 允许机器人下载的 {limit}，无法导入。"
+IMPORT_CHAT_DOWNLOAD_FAILED = "未能从 Telegram 取得“{name}”，请稍后重新发送。"
+IMPORT_PREVIEW_NEW = "📋 导入预览：“{name}”将新建活动 {code}《{title}》。"
+IMPORT_PREVIEW_UPDATE = "📋 导入预览：“{name}”将更新活动 {code}《{title}》。"
+IMPORT_PREVIEW_COUNTS = (
+    "导入后：{groups} 个指标组，{indicators} 项指标，{units} 个单位，{obligations} 项任务。"
+)
+IMPORT_PREVIEW_FOOTER = "现在还没有做任何修改。核对无误请点【确认导入】，否则点【取消】。"
+IMPORT_PREVIEW_UNCHANGED = "“{name}”与活动 {code}《{title}》上次导入的任务分工表完全相同，无需导入（聊天中修改的截止时间和提醒规则保持不变）。"
+IMPORT_DONE = "✅ 已导入“{name}”。"
+IMPORT_CANCELLED = "已取消：“{name}”未导入，活动没有任何修改。"
+IMPORT_CHAT_HANDLED = "“{name}”{how}，这个按钮不再有效。"
+IMPORT_CHAT_HANDLED_HOW = {"imported": "已经导入", "cancelled": "的导入已经取消"}
+IMPORT_CHAT_GONE = "找不到这次导入，请重新发送任务分工表。"
+IMPORT_CHAT_FILE_GONE = "“{name}”的文件已不在存储中，请重新发送任务分工表。"
+BUTTON_IMPORT_CONFIRM = "确认导入"
+BUTTON_IMPORT_CANCEL = "取消"
+IMPORT_CHANGES_ADDED = "  新增指标：{items}"
+IMPORT_CHANGES_ADDED_ITEM = "{number}. {title}（{units}）"
+IMPORT_CHANGES_CHANGED = "  修改指标：{items}"
+IMPORT_CHANGES_CHANGED_ITEM = "{number}. {title}（{what}）"
+IMPORT_CHANGES_UNITS_ADDED = "增加责任单位 {names}"
+IMPORT_CHANGES_UNITS_REMOVED = "去掉责任单位 {names}"
+IMPORT_CHANGES_SUPPORTS = "配合单位"
+IMPORT_CHANGES_ARCHIVED = "  归档指标：{items}（已提交的材料保留）"
+IMPORT_CHANGES_ARCHIVED_ITEM = "{number}. {title}"
+IMPORT_CHANGES_OBLIGATIONS = "  任务：新增 {added} 项，归档 {archived} 项"
+IMPORT_CHANGES_CAMPAIGN = "  活动信息变更：{fields}"
+IMPORT_CHANGES_NONE = "  指标和任务均无变化。"
+IMPORT_CHANGES_SEPARATOR = "；"
+IMPORT_FIELD_NAMES = {
+    "title": "名称",
+    "group": "所属指标组",
+    "key_points": "考核要点",
+    "material": "支撑材料说明",
+    "keywords": "关键词",
+    "score": "分值",
+    "deadline": "截止时间",
+}
+IMPORT_CAMPAIGN_FIELD_NAMES = {
+    "title": "活动名称",
+    "deadline": "材料报送截止",
+    "division_deadline": "任务分工截止",
+    "stats_start": "统计开始",
+    "stats_end": "统计结束",
+}

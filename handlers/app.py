@@ -38,6 +38,7 @@ from bot.storage import FileStore
 from bot.workers import background_worker
 from handlers import (
     errors,
+    imports,
     inbox,
     jobs,
     keyboards,
@@ -215,6 +216,13 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     # What a unit still owes.
     add(CommandHandler("owe", owe.owe, filters=updates))
     add(CallbackQueryHandler(owe.owe_pick, pattern=f"^{keyboards.OWE_UNIT}:"))
+
+    # /import in chat (coordinators): a task table previewed, then [确认导入] or [取消]. Before
+    # the uploads: a document captioned /import is a table to import, never a submission.
+    add(MessageHandler(updates & filters.Document.ALL & imports.CAPTION, imports.import_sent_table))
+    add(CommandHandler("import", imports.import_replied_table, filters=updates))
+    add(CallbackQueryHandler(imports.confirm, pattern=f"^{imports.CONFIRM}:"))
+    add(CallbackQueryHandler(imports.cancel, pattern=f"^{imports.CANCEL}:"))
 
     # Uploads and the buttons under them.
     add(MessageHandler(updates & (filters.Document.ALL | filters.PHOTO), uploads.receive_file))

@@ -303,3 +303,28 @@ def with_settings(path: Path, rows: list[tuple[str, str]]) -> Path:
         sheet.append([key, value])
     workbook.save(path)
     return path
+
+
+ADDED_INDICATOR = "8.知识产权纠纷多元化解情况"
+ADDED_INDICATOR_UNITS = "司法局、市场监管局"
+
+
+def seed_with_indicator_added(path: Path, source: Path) -> Path:
+    """The seed table (`source`) as a coordinator edits it: one indicator, 8, added at the end
+    under group 五, owed by a unit the seed does not have (司法局) and by 市场监管局."""
+    workbook = load_workbook(source)
+    sheet = workbook["任务分工"]
+    sheet.append(
+        [
+            None,
+            "五",
+            "深化知识产权保护工作机制改革，推动快保护机制建设",
+            ADDED_INDICATOR,
+            "1.建立知识产权纠纷人民调解组织，调解成功率逐年提高。",
+            "需提供调解组织设立文件及调解案件台账。",
+            ADDED_INDICATOR_UNITS,
+            "纠纷调解、人民调解、多元化解、调解组织",
+        ]
+    )
+    workbook.save(path)
+    return path

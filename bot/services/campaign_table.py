@@ -20,6 +20,8 @@ from bot.models import (
 )
 from bot.units import UnitMatch
 
+MAX_PAST_FINGERPRINTS = 100
+
 
 def copy_campaign_facts(campaign: Campaign, spec: CampaignSpec) -> None:
     campaign.title = spec.title
@@ -36,6 +38,10 @@ def copy_campaign_facts(campaign: Campaign, spec: CampaignSpec) -> None:
         campaign.reminder_rules = list(spec.reminder_rules)
     campaign.quiet_dates = list(spec.quiet_dates)
     campaign.source_file = spec.source
+    previous = campaign.source_fingerprint
+    if previous and previous != spec.fingerprint:
+        kept = [f for f in campaign.past_fingerprints or [] if f != previous]
+        campaign.past_fingerprints = [*kept, previous][-MAX_PAST_FINGERPRINTS:]
     campaign.source_fingerprint = spec.fingerprint
     campaign.active = True
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from bot.services.campaign_table import (
     upsert_groups,
     upsert_indicators,
 )
+from bot.services.import_changes import NO_CHANGES, ImportChanges, campaign_state, compare
 from bot.units import UnitMatch, UnitRegistry, read_units_file
 
 
@@ -70,6 +71,7 @@ class ImportReport:
     deadline: datetime | None = None
     existed: bool = False
     unchanged: bool = False
+    replaced_by: str = ""  # not applied: an older table than the current one (this file)
     added: int = 0
     updated: int = 0
     archived: int = 0
@@ -78,6 +80,7 @@ class ImportReport:
     fuzzy: tuple[tuple[str, str, float], ...] = ()
     new: tuple[str, ...] = ()
     not_units: tuple[tuple[str, str], ...] = ()  # (cell, text) set aside as no unit name
+    changes: ImportChanges = NO_CHANGES  # indicators and obligations added/changed/archived
 
 
 # --- the unit registry ----------------------------------------------------------------------
@@ -176,30 +179,31 @@ def import_campaign(
     units_file: Path | None = None,
     strict: bool = False,
     force: bool = False,
+    replaced_too: bool = False,
 ) -> ImportReport:
     """Create or update the campaign described by `spec`, all in one transaction.
 
     A table imported before, unchanged, is not applied again (unless `force`): deadlines and
-    rules changed in chat since then stay as they are.
+    rules changed in chat since then stay as they are. Nor is a table the campaign was given
+    before its current one (unless `force` or `replaced_too`): `make run` imports the file
+    in data/campaigns/ at every start, which must not undo a newer table sent with /import.
     """
     require_coordinator(actor, texts.NOT_ALLOWED_COORDINATOR)
     session = uow.session
     sync_units_file(session, units_file)
     known = session.scalar(select(Campaign).where(Campaign.code == spec.code))
-    if (
-        known is not None
-        and not force
-        and spec.fingerprint
-        and spec.fingerprint == known.source_fingerprint
-    ):
-        uow.commit()  # new aliases from the units file, if any
-        return ImportReport(
-            code=known.code,
-            title=known.title,
-            timezone=known.timezone,
-            existed=True,
-            unchanged=True,
-        )
+    if known is not None and not force and spec.fingerprint:
+        replaced = not replaced_too and spec.fingerprint in (known.past_fingerprints or [])
+        if replaced or spec.fingerprint == known.source_fingerprint:
+            uow.commit()  # new aliases from the units file, if any
+            return ImportReport(
+                code=known.code,
+                title=known.title,
+                timezone=known.timezone,
+                existed=True,
+                unchanged=True,
+                replaced_by=known.source_file if replaced else "",
+            )
     resolved = _resolve_units(spec, unit_registry(session))
     if strict:
         _refuse_unconfirmed(spec, resolved)
@@ -211,6 +215,7 @@ def import_campaign(
                 title=indicator.title,
                 row=indicator.row,
             )
+    before = campaign_state(session, known.id if known is not None else None)
     campaign = known
     if campaign is None:
         campaign = Campaign(code=spec.code, title=spec.title)
@@ -231,9 +236,12 @@ def import_campaign(
         updated=updated,
         archived=archived,
     )
-    session.flush()
     existed = known is not None
+    changes = compare(
+        before, campaign_state(session, campaign.id), [i.number for i in spec.indicators]
+    )
     report = _report(session, campaign, spec, resolved, existed, (added, updated, archived))
+    report = replace(report, changes=changes)
     uow.commit()
     return report
 

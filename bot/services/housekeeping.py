@@ -3,9 +3,10 @@
 A file is stored before any row points at it (bot/storage.py), and some never get one (an
 upload refused after download) or lose the only one they had (a pending question cancelled).
 Kept, whatever their age: every file a submission points to, withdrawn or not (the record of
-what was delivered), and every file an open pending upload points to. Removed: the rest, once
-both its last write and the last time a row pointed at it are older than the grace period,
-which also covers an upload whose file is on disk and whose row is still being written.
+what was delivered), and every file an open pending upload or pending import (a task table
+awaiting [确认导入]) points to. Removed: the rest, once both its last write and the last time
+a row pointed at it are older than the grace period, which also covers an upload whose file
+is on disk and whose row is still being written.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from functools import partial
 from sqlalchemy import exists, func, or_, select
 
 from bot.db import UnitOfWork, read_only
-from bot.models import PendingUpload, Submission
+from bot.models import PendingImport, PendingUpload, Submission
 from bot.storage import FileStore
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,8 @@ log = logging.getLogger(__name__)
 DEFAULT_GRACE = timedelta(hours=24)
 
 _OPEN_PENDING = PendingUpload.resolved_at.is_(None)
+# A task table sent with /import waits for [确认导入] however long the coordinator takes.
+_OPEN_IMPORT = PendingImport.resolved_at.is_(None)
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,8 @@ def _keys_in_use(uow: UnitOfWork) -> set[str]:
     """Files a submission (withdrawn or not) or an open pending upload points at."""
     submitted = select(Submission.storage_key)
     pending = select(PendingUpload.storage_key).where(_OPEN_PENDING)
-    return set(uow.session.scalars(submitted.union(pending)))
+    importing = select(PendingImport.storage_key).where(_OPEN_IMPORT)
+    return set(uow.session.scalars(submitted.union(pending, importing)))
 
 
 def _last_pointed_at(uow: UnitOfWork) -> dict[str, datetime]:
@@ -96,6 +100,7 @@ def _unused_now(uow: UnitOfWork, key: str) -> bool:
                 or_(
                     exists().where(Submission.storage_key == key),
                     exists().where(PendingUpload.storage_key == key, _OPEN_PENDING),
+                    exists().where(PendingImport.storage_key == key, _OPEN_IMPORT),
                 )
             )
         )

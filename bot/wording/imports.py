@@ -1,4 +1,5 @@
-"""What an import did, and why a strict import stopped, as sentences."""
+"""What an import did or would do (the preview of /import in chat), and why a strict import
+stopped, as sentences."""
 
 from __future__ import annotations
 
@@ -8,12 +9,22 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.refusals import Refusal
 from bot.services.campaigns import ImportReport, StrictImportRefused, UnconfirmedName
+from bot.services.import_changes import ChangedIndicator, ImportChanges
+from bot.services.imports_in_chat import ImportCancelled, ImportDone, ImportPreview
 from bot.wording import Escape
 from bot.wording import plain as _plain
 
 
 def import_report_lines(report: ImportReport, escape: Escape = _plain) -> list[str]:
-    """The report as the CLI prints it: counts, then how every unit name was matched."""
+    """The report as the CLI prints it: counts, what changed, how every unit name was matched."""
+    if report.replaced_by:
+        return [
+            texts.IMPORT_REPORT_REPLACED.format(
+                code=escape(report.code),
+                title=escape(report.title),
+                current=escape(report.replaced_by),
+            )
+        ]
     if report.unchanged:
         return [
             texts.IMPORT_REPORT_UNCHANGED.format(
@@ -36,6 +47,12 @@ def import_report_lines(report: ImportReport, escape: Escape = _plain) -> list[s
                 added=report.added, updated=report.updated, archived=report.archived
             )
         )
+    return out + _details(report, escape)
+
+
+def _details(report: ImportReport, escape: Escape) -> list[str]:
+    """What changed (for a campaign that existed), unit names, supports, the deadline."""
+    out = change_lines(report.changes, escape) if report.existed else []
     exact = "、".join(escape(name) for name in report.exact) or texts.NONE_MARK
     out.append(texts.IMPORT_REPORT_EXACT.format(names=exact))
     if report.by_alias:
@@ -64,6 +81,89 @@ def import_report_lines(report: ImportReport, escape: Escape = _plain) -> list[s
     else:
         out.append(texts.IMPORT_REPORT_NO_DEADLINE)
     return out
+
+
+def change_lines(changes: ImportChanges, escape: Escape = _plain) -> list[str]:
+    """Indicators added, changed and archived by number and title; obligations counted."""
+    if changes.nothing:
+        return [texts.IMPORT_CHANGES_NONE]
+    out = []
+    if changes.added:
+        items = texts.IMPORT_CHANGES_SEPARATOR.join(
+            texts.IMPORT_CHANGES_ADDED_ITEM.format(
+                number=escape(item.number),
+                title=escape(item.title),
+                units="、".join(escape(unit) for unit in item.units),
+            )
+            for item in changes.added
+        )
+        out.append(texts.IMPORT_CHANGES_ADDED.format(items=items))
+    if changes.changed:
+        items = texts.IMPORT_CHANGES_SEPARATOR.join(
+            texts.IMPORT_CHANGES_CHANGED_ITEM.format(
+                number=escape(item.number), title=escape(item.title), what=_what(item, escape)
+            )
+            for item in changes.changed
+        )
+        out.append(texts.IMPORT_CHANGES_CHANGED.format(items=items))
+    if changes.archived:
+        items = texts.IMPORT_CHANGES_SEPARATOR.join(
+            texts.IMPORT_CHANGES_ARCHIVED_ITEM.format(
+                number=escape(item.number), title=escape(item.title)
+            )
+            for item in changes.archived
+        )
+        out.append(texts.IMPORT_CHANGES_ARCHIVED.format(items=items))
+    if changes.obligations_added or changes.obligations_archived:
+        out.append(
+            texts.IMPORT_CHANGES_OBLIGATIONS.format(
+                added=changes.obligations_added, archived=changes.obligations_archived
+            )
+        )
+    if changes.campaign_fields:
+        fields = "、".join(texts.IMPORT_CAMPAIGN_FIELD_NAMES[f] for f in changes.campaign_fields)
+        out.append(texts.IMPORT_CHANGES_CAMPAIGN.format(fields=fields))
+    return out
+
+
+def _what(item: ChangedIndicator, escape: Escape) -> str:
+    parts = [texts.IMPORT_FIELD_NAMES[field] for field in item.fields]
+    if item.units_added:
+        names = "、".join(escape(unit) for unit in item.units_added)
+        parts.append(texts.IMPORT_CHANGES_UNITS_ADDED.format(names=names))
+    if item.units_removed:
+        names = "、".join(escape(unit) for unit in item.units_removed)
+        parts.append(texts.IMPORT_CHANGES_UNITS_REMOVED.format(names=names))
+    if item.supports_changed:
+        parts.append(texts.IMPORT_CHANGES_SUPPORTS)
+    return "、".join(parts)
+
+
+def preview_text(preview: ImportPreview, escape: Escape = _plain) -> str:
+    """What importing a table sent in chat would do; nothing has been changed yet."""
+    report, name = preview.report, escape(preview.filename)
+    code, title = escape(report.code), escape(report.title)
+    if report.unchanged:
+        return texts.IMPORT_PREVIEW_UNCHANGED.format(name=name, code=code, title=title)
+    header = texts.IMPORT_PREVIEW_UPDATE if report.existed else texts.IMPORT_PREVIEW_NEW
+    counts = texts.IMPORT_PREVIEW_COUNTS.format(
+        groups=report.groups,
+        indicators=report.indicators,
+        units=report.units,
+        obligations=report.obligations,
+    )
+    lines = [header.format(name=name, code=code, title=title), counts, *_details(report, escape)]
+    return "\n".join([*lines, texts.IMPORT_PREVIEW_FOOTER])
+
+
+def imported_text(done: ImportDone, escape: Escape = _plain) -> str:
+    """After [确认导入]: the file's name, then the import's own report."""
+    lines = [texts.IMPORT_DONE.format(name=escape(done.filename))]
+    return "\n".join([*lines, *import_report_lines(done.report, escape)])
+
+
+def import_cancelled_text(cancelled: ImportCancelled, escape: Escape = _plain) -> str:
+    return texts.IMPORT_CANCELLED.format(name=escape(cancelled.filename))
 
 
 def import_report_text(report: ImportReport, escape: Escape = _plain) -> str:

@@ -9,9 +9,9 @@ from bot import texts
 from bot.progress import Summary
 from bot.services.export import ExportResult
 from bot.services.review import Returned, ReviewItem, ReviewQueue
+from bot.sizes import human_size
 from bot.wording import Escape, plain
 from bot.wording.owe import summary_lines
-from bot.wording.sizes import human_size
 
 
 def _named(item: ReviewItem, escape: Escape) -> dict[str, object]:

@@ -15,9 +15,9 @@ from bot.services.uploads.results import (
     NotOwed,
     Withdrawn,
 )
+from bot.sizes import human_size
 from bot.wording import Escape
 from bot.wording import plain as _plain
-from bot.wording.sizes import human_size
 
 
 def receipt(filed: Filed, escape: Escape = _plain) -> str:
