@@ -19,6 +19,7 @@ from bot.services.obligations import load_obligations
 from bot.services.selfreport import campaign_self_report, draft_document
 from bot.services.summary import campaign_summary
 from bot.storage import FileStore, safe_filename
+from bot.wording.exemptions import notes_text
 from bot.workbooks import summary_workbook
 
 TELEGRAM_UPLOAD_LIMIT = 50 * 1024 * 1024
@@ -107,16 +108,18 @@ def build_package(
 def write_package(
     plan: PackagePlan, store: FileStore, out_dir: Path, part_limit: int = PART_LIMIT
 ) -> ExportResult:
-    """Write the package as one or more zips into out_dir, each holding 汇总.xlsx and the
-    自评报告 draft: slow file work, run off the event loop and outside any transaction."""
+    """Write the package as one or more zips into out_dir, each holding 汇总.xlsx, the
+    自评报告 draft and 情况说明.txt (不适用 and extensions): slow file work, run off the
+    event loop and outside any transaction."""
     entries = plan.entries
     if not entries:
         return ExportResult((), 0)
     workbook = summary_workbook(plan.summary)
     draft = draft_document(plan.draft, store)
+    notes = notes_text(plan.summary).encode()
     code, day = plan.summary.campaign, plan.day
     batches: list[list[PackageEntry]] = [[]]
-    fixed = len(workbook) + len(draft)  # in every part
+    fixed = len(workbook) + len(draft) + len(notes)  # in every part
     used = fixed
     for entry in entries:
         if batches[-1] and used + entry.size > part_limit:
@@ -136,6 +139,7 @@ def write_package(
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(texts.EXPORT_SUMMARY_NAME, workbook)
             archive.writestr(texts.SELFREPORT_EXPORT_NAME, draft)
+            archive.writestr(texts.EXPORT_NOTES_NAME, notes)
             for entry in batch:
                 archive.write(store.path_for(entry.storage_key), entry.arcname)
         parts.append(path)

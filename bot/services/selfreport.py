@@ -122,9 +122,9 @@ def campaign_self_report(
 
 def _delivery(obligation: Obligation, now: datetime, zone: ZoneInfo) -> UnitDelivery:
     """One unit under one indicator, by the same status rules as /owe and /summary."""
-    deadline = obligation.indicator.effective_deadline
+    deadline = obligation.effective_deadline
     live: list[Submission] = [s for s in obligation.submissions if s.withdrawn_at is None]
-    status = derive_status(live)
+    status = derive_status(live, excused=any(e.status == "approved" for e in obligation.exemptions))
     return UnitDelivery(
         unit=obligation.unit.name,
         status=status,
