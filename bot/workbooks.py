@@ -169,14 +169,17 @@ def _submissions_sheet(workbook: Workbook, summary: Summary) -> None:
 
 def _notes_sheet(workbook: Workbook, summary: Summary) -> None:
     """情况说明: each excused obligation (reason, who asked, who approved, when) and each
-    unit's own deadline."""
+    unit's own deadline; no sheet when there is nothing to explain."""
+    noted = summary.noted()
+    if not noted:
+        return
     sheet = workbook.create_sheet(texts.XLSX_SHEET_NOTES)
     sheet.append(list(texts.XLSX_NOTES_HEADERS))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
     zone = ZoneInfo(summary.timezone)
-    for state in summary.noted():
+    for state in noted:
         note = state.exemption
         if state.excused and note is not None:
             when = note.decided_at.astimezone(zone) if note.decided_at else None

@@ -36,6 +36,7 @@ from bot.services.uploads import MatcherCache
 from bot.storage import FileStore
 from handlers import (
     errors,
+    exemptions,
     inbox,
     jobs,
     keyboards,
@@ -213,6 +214,9 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
 
     # Reminders and deadlines: /remind, /deadline, /pause, /resume, /rules.
     reminders.register(application)
+
+    # 不适用 (units ask, coordinators decide or excuse directly) and extensions.
+    exemptions.register(application)
 
     # Everything else: free text, unknown commands, unsupported messages, edits.
     add(MessageHandler(updates & filters.TEXT & ~filters.COMMAND, owe.owe_question))
