@@ -194,6 +194,9 @@ def _deliveries(document: DocumentObject, units: tuple[UnitDelivery, ...]) -> No
         column.width = width
     rows = [_row(texts.SELFREPORT_TABLE_HEADERS, bold=True)]
     for delivery in units:
+        if delivery.status == "excused":  # 不适用: neither delivered nor missing
+            rows.append(_row((delivery.unit, texts.STATUS_NAME["excused"])))
+            continue
         if delivery.missing or not delivery.files:
             marked = texts.SELFREPORT_OVERDUE if delivery.overdue else texts.SELFREPORT_MISSING
             rows.append(_row((delivery.unit, marked), colour=RED, bold=True))

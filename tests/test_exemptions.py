@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from docx import Document
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -31,6 +32,7 @@ from bot.services.exemptions import (
 from bot.services.export import build_package
 from bot.services.obligations import owed_items, still_owed
 from bot.services.reminders import plan_round, set_rules
+from bot.services.selfreport import draft_document, self_report
 from bot.services.summary import summary
 from bot.storage import FileStore
 from bot.wording.owe import owe_text, summary_lines
@@ -319,3 +321,21 @@ def test_the_export_explains_each_excused_obligation_and_extension(
     [court] = [row for row in matrix if row[0] == "县人民法院"]
     assert "➖ 不适用" in court
     assert court[-2] == "0/0"
+
+
+def test_the_self_report_draft_lists_an_excused_unit_as_not_applicable(
+    seeded: Database, tmp_path: Path
+) -> None:
+    seeded.run(excuse, COORDINATOR, "县人民法院", "7", REASON, SEED_NOW)
+    report = seeded.run(self_report, COORDINATOR, SEED_NOW)
+    assert report.obligations == 18
+    [seven] = [i for i in report.indicators if i.number == "7"]
+    assert {u.unit: u.status for u in seven.units}["县人民法院"] == "excused"
+    document = Document(io.BytesIO(draft_document(report, FileStore(tmp_path / "files"))))
+    rows = [
+        tuple(cell.text for cell in row.cells)
+        for table in document.tables
+        for row in table.rows
+        if row.cells[0].text == "县人民法院"
+    ]
+    assert [row[1] for row in rows] == ["不适用"]
