@@ -31,8 +31,9 @@ from bot.services.campaigns import (
     list_units,
     unit_registry,
 )
-from bot.services.exemptions import excuse, extend
+from bot.services.exemptions import excuse
 from bot.services.export import plan_package, write_package
+from bot.services.extensions import extend
 from bot.services.housekeeping import sweep_orphan_blobs
 from bot.services.obligations import owed_items
 from bot.services.onboarding import create_invite

@@ -24,11 +24,11 @@ from bot.services.exemptions import (
     describe_obligation,
     describe_request,
     excuse,
-    extend,
     refuse_exemption,
     request_exemption,
     request_exemption_for,
 )
+from bot.services.extensions import extend
 from bot.wording import html_escape
 from bot.wording.exemptions import (
     ask_refusal_reason_text,

@@ -23,13 +23,13 @@ from bot.services.exemptions import (
     approve_exemption,
     describe_obligation,
     excuse,
-    extend,
     refuse_exemption,
     request_exemption,
     request_exemption_for,
     review_board,
 )
 from bot.services.export import build_package
+from bot.services.extensions import extend
 from bot.services.obligations import owed_items, still_owed
 from bot.services.reminders import plan_round, set_rules
 from bot.services.selfreport import draft_document, self_report

@@ -1,17 +1,15 @@
-"""不适用/豁免 and extensions: a unit asks to be excused from an obligation, a coordinator
-approves or refuses (or excuses directly); a coordinator gives one unit more time.
+"""不适用/豁免: a unit asks to be excused from an obligation, a coordinator approves or
+refuses it (or excuses directly).
 
 An approved exemption makes the obligation `excused` (bot.progress.derive_status): out of the
-owe list, the reminders and the denominator. An extension is the obligation's own deadline,
-which every reader takes before the indicator's and the campaign's (Obligation.
-effective_deadline). Everything here is audited.
+owe list, the reminders and the denominator. Extensions are in bot.services.extensions.
+Everything here is audited.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -75,18 +73,6 @@ class ReviewBoard:
     requests: tuple[ExemptionItem, ...]
 
 
-@dataclass(frozen=True)
-class Extension:
-    """A unit's own deadline on one indicator, or on all of its obligations."""
-
-    campaign: str
-    unit: str
-    indicators: tuple[str, ...]
-    every: bool  # all of the unit's obligations
-    deadline: datetime  # in the campaign's zone
-    timezone: str
-
-
 # --- reading ---------------------------------------------------------------------------------
 
 
@@ -112,7 +98,8 @@ def _ref(obligation: Obligation) -> ObligationRef:
     )
 
 
-def _live_obligations(session: Session, campaign: Campaign, unit: Unit) -> list[Obligation]:
+def live_obligations(session: Session, campaign: Campaign, unit: Unit) -> list[Obligation]:
+    """The unit's live obligations in the campaign, in table order."""
     return list(
         session.scalars(
             select(Obligation)
@@ -128,12 +115,12 @@ def _live_obligations(session: Session, campaign: Campaign, unit: Unit) -> list[
     )
 
 
-def _obligation_by_number(
+def obligation_by_number(
     session: Session, campaign: Campaign, unit: Unit, written: str
 ) -> Obligation:
     """The unit's live obligation for an indicator number ("7", "7.", "指标7")."""
     number = written.strip().removeprefix(texts.INDICATOR_WORD).strip().rstrip(".、")
-    live = _live_obligations(session, campaign, unit)
+    live = live_obligations(session, campaign, unit)
     for obligation in live:
         if obligation.indicator.number == number:
             return obligation
@@ -219,7 +206,7 @@ def request_exemption(
     """/na 7 理由: the actor's unit asks to be excused from indicator 7."""
     session = uow.session
     unit = _acting_unit(session, actor)
-    obligation = _obligation_by_number(session, find_campaign(session, campaign_code), unit, number)
+    obligation = obligation_by_number(session, find_campaign(session, campaign_code), unit, number)
     return _request(uow, actor, obligation, reason, now)
 
 
@@ -369,7 +356,7 @@ def excuse(
     require_coordinator(actor, texts.NOT_ALLOWED_COORDINATOR)
     session = uow.session
     campaign = find_campaign(session, campaign_code)
-    obligation = _obligation_by_number(session, campaign, find_unit(session, unit_name), number)
+    obligation = obligation_by_number(session, campaign, find_unit(session, unit_name), number)
     reason = _clean_reason(reason, texts.EXEMPTION_REASON_EMPTY)
     if _is_excused(obligation):
         raise ExemptionRefused(
@@ -387,51 +374,3 @@ def excuse(
     exemption.reason = reason
     session.flush()
     return _decide(uow, actor, exemption, APPROVED, "", now)
-
-
-# --- extensions ------------------------------------------------------------------------------
-
-
-def extend(
-    uow: UnitOfWork,
-    actor: Actor,
-    unit_name: str,
-    number: str | None,
-    when: datetime,
-    campaign_code: str | None = None,
-) -> Extension:
-    """/extend 公安局 7 2023-10-20: the unit's own deadline on one indicator, or on all of its
-    obligations when `number` is None; a naive time is campaign-local (coordinators)."""
-    require_coordinator(actor, texts.NOT_ALLOWED_COORDINATOR)
-    session = uow.session
-    campaign = find_campaign(session, campaign_code)
-    unit = find_unit(session, unit_name)
-    zone = ZoneInfo(campaign.timezone)
-    moment = when if when.tzinfo is not None else when.replace(tzinfo=zone)
-    if number is None:
-        obligations = _live_obligations(session, campaign, unit)
-        if not obligations:
-            raise ExemptionRefused(texts.OWE_NOTHING, unit=unit.name)
-    else:
-        obligations = [_obligation_by_number(session, campaign, unit, number)]
-    for obligation in obligations:
-        obligation.deadline = moment
-    numbers = tuple(o.indicator.number for o in obligations)
-    audit(
-        session,
-        actor,
-        "extend",
-        campaign_id=campaign.id,
-        unit_id=unit.id,
-        indicators=list(numbers),
-        deadline=moment.isoformat(),
-    )
-    uow.commit()
-    return Extension(
-        campaign.code,
-        unit.name,
-        numbers,
-        number is None,
-        moment.astimezone(zone),
-        campaign.timezone,
-    )

@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.progress import Summary
-from bot.services.exemptions import ExemptionDecision, ExemptionItem, Extension, ObligationRef
+from bot.services.exemptions import ExemptionDecision, ExemptionItem, ObligationRef
+from bot.services.extensions import Extension
 from bot.wording import Escape, plain
 
 
