@@ -2,7 +2,7 @@
 
 python -m bot migrate | import PATH… | units | owe --unit NAME [--json]
               | summary [--json] [--xlsx PATH] | match | invite | deadline | reminders
-              | export | selfreport [--unit U] --out PATH | run
+              | export | selfreport [--unit U] --out PATH | excuse | extend | run
 """
 
 from __future__ import annotations
@@ -21,8 +21,10 @@ from bot import texts
 from bot.config import DEFAULT_TIMEZONE, MIN_WEBHOOK_SECRET, Settings, get_settings
 from bot.db import Database
 from bot.importer import DEADLINE_TIME, ImportFailure, Overrides, read_workbook
+from bot.package import write_package
 from bot.redaction import redact_logs
 from bot.refusals import Refusal
+from bot.selfreport_docx import draft_document
 from bot.services import reminders
 from bot.services.access import Actor
 from bot.services.campaigns import (
@@ -31,18 +33,21 @@ from bot.services.campaigns import (
     list_units,
     unit_registry,
 )
-from bot.services.export import plan_package, write_package
+from bot.services.exemptions import excuse
+from bot.services.export import plan_package
+from bot.services.extensions import extend
 from bot.services.housekeeping import sweep_orphan_blobs
 from bot.services.obligations import owed_items
 from bot.services.onboarding import create_invite
 from bot.services.people import list_people, revoke, set_role
-from bot.services.selfreport import draft_document, self_report
+from bot.services.selfreport import self_report
 from bot.services.summary import summary
 from bot.services.uploads import MatcherCache, match_upload
 from bot.sizes import human_size
 from bot.storage import FileStore
 from bot.wording import plain
 from bot.wording import reminders as reminder_words
+from bot.wording.exemptions import decided_text, extended_text
 from bot.wording.imports import import_failure_text, import_report_text
 from bot.wording.onboarding import invite_text
 from bot.wording.owe import owe_text, summary_lines
@@ -202,6 +207,19 @@ def build_parser() -> argparse.ArgumentParser:
         "it as sent",
     )
     sub.set_defaults(command=cmd_reminders_run_once)
+    # --- 不适用 and extensions
+    cmd = commands.add_parser("excuse", help="excuse a unit from an indicator (不适用)")
+    cmd.add_argument("--unit", required=True)
+    cmd.add_argument("indicator", help="the indicator's number")
+    cmd.add_argument("reason", nargs="+", help="why it does not apply")
+    cmd.add_argument("--campaign")
+    cmd.set_defaults(command=cmd_excuse)
+    cmd = commands.add_parser("extend", help="give one unit its own deadline (延期)")
+    cmd.add_argument("--unit", required=True)
+    cmd.add_argument("--indicator", help="only this indicator (default: all of the unit's)")
+    cmd.add_argument("when", type=_deadline, help="YYYY-MM-DD[THH:MM] in the campaign's zone")
+    cmd.add_argument("--campaign")
+    cmd.set_defaults(command=cmd_extend)
     return parser
 
 
@@ -498,4 +516,27 @@ def cmd_reminders_run_once(args: argparse.Namespace, settings: Settings) -> int:
         print(texts.CLI_DISPATCH_BUSY, file=sys.stderr)
         return 1
     print(reminder_words.run_once_text(report))
+    return 0
+
+
+# --- 不适用 and extensions ---------------------------------------------------------------------
+
+
+def cmd_excuse(args: argparse.Namespace, settings: Settings) -> int:
+    database = open_database(settings)
+    reason = " ".join(args.reason)
+    decision = database.run(
+        excuse, OPERATOR, args.unit, args.indicator, reason, now_of(args), args.campaign
+    )
+    print(decided_text(decision))
+    return 0
+
+
+def cmd_extend(args: argparse.Namespace, settings: Settings) -> int:
+    when = args.when
+    if not isinstance(when, datetime):
+        when = datetime.combine(when, DEADLINE_TIME)  # a date means the end of that day
+    database = open_database(settings)
+    result = database.run(extend, OPERATOR, args.unit, args.indicator, when, args.campaign)
+    print(extended_text(result))
     return 0

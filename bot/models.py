@@ -198,12 +198,45 @@ class Obligation(Base):
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
     archived: Mapped[bool] = mapped_column(default=False)
+    # The unit's own extended deadline (/extend); None: the indicator's, else the campaign's.
+    deadline: Mapped[datetime | None]
 
     indicator: Mapped[Indicator] = relationship(back_populates="obligations")
     unit: Mapped[Unit] = relationship()
     submissions: Mapped[list[Submission]] = relationship(
         back_populates="obligation", order_by="Submission.version"
     )
+    exemptions: Mapped[list[Exemption]] = relationship(
+        back_populates="obligation", order_by="Exemption.id"
+    )
+
+    @property
+    def effective_deadline(self) -> datetime | None:
+        """The unit's own deadline, else the indicator's, else the campaign's."""
+        return self.deadline or self.indicator.effective_deadline
+
+
+class Exemption(Base):
+    """A request to excuse a unit from an obligation (不适用/豁免), and the coordinator's
+    decision. An approved one makes the obligation `excused`; the status stays derived."""
+
+    __tablename__ = "exemption"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    obligation_id: Mapped[int] = mapped_column(
+        ForeignKey("obligation.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16), default="requested")  # approved, refused
+    reason: Mapped[str] = mapped_column(Text, default="")
+    requested_by: Mapped[int | None] = mapped_column(BigInteger)
+    requester_name: Mapped[str] = mapped_column(String(200), default="")
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by: Mapped[int | None] = mapped_column(BigInteger)
+    decider_name: Mapped[str] = mapped_column(String(200), default="")
+    decided_at: Mapped[datetime | None]
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+
+    obligation: Mapped[Obligation] = relationship(back_populates="exemptions")
 
 
 class IndicatorSupport(Base):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol
 
-Status = Literal["missing", "submitted", "accepted", "returned"]
+Status = Literal["missing", "submitted", "accepted", "returned", "excused"]
 OWED_STATUSES: frozenset[str] = frozenset({"missing", "returned"})
 
 
@@ -28,8 +28,11 @@ class SubmissionFacts(Protocol):
     def withdrawn_at(self) -> datetime | None: ...
 
 
-def derive_status(submissions: Sequence[SubmissionFacts]) -> Status:
-    """missing / submitted / accepted / returned, from the live (not withdrawn) submissions."""
+def derive_status(submissions: Sequence[SubmissionFacts], *, excused: bool = False) -> Status:
+    """missing / submitted / accepted / returned, from the live (not withdrawn) submissions;
+    excused when a coordinator approved an exemption (不适用), whatever was submitted."""
+    if excused:
+        return "excused"
     live = [s for s in submissions if s.withdrawn_at is None]
     if not live:
         return "missing"
@@ -47,6 +50,70 @@ def is_late(submissions: Sequence[SubmissionFacts], deadline: datetime | None) -
         s for s in submissions if s.withdrawn_at is None and s.review_status != "returned"
     ]
     return bool(acceptable) and min(s.uploaded_at for s in acceptable) > deadline
+
+
+class ExemptionFacts(Protocol):
+    """What the owe list and the summary read of an exemption: an Exemption, or a row."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def requester_name(self) -> str: ...
+    @property
+    def requested_at(self) -> datetime: ...
+    @property
+    def decider_name(self) -> str: ...
+    @property
+    def decided_at(self) -> datetime | None: ...
+    @property
+    def decision_reason(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class ExemptionNote:
+    """Where an obligation's 不适用 stands: approved, requested (waiting) or refused."""
+
+    status: str
+    reason: str
+    requester: str
+    requested_at: datetime
+    decider: str = ""
+    decided_at: datetime | None = None
+    decision_reason: str = ""
+
+    @property
+    def approved(self) -> bool:
+        return self.status == "approved"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "reason": self.reason,
+            "requested_by": self.requester,
+            "decided_by": self.decider,
+            "decided_at": self.decided_at.isoformat() if self.decided_at else None,
+            "decision_reason": self.decision_reason,
+        }
+
+
+def exemption_note(exemptions: Sequence[ExemptionFacts]) -> ExemptionNote | None:
+    """The exemption that counts (in id order): an approved one, else the newest request or
+    refusal; None when the unit never asked."""
+    if not exemptions:
+        return None
+    approved = [e for e in exemptions if e.status == "approved"]
+    chosen = approved[-1] if approved else exemptions[-1]
+    return ExemptionNote(
+        status=chosen.status,
+        reason=chosen.reason,
+        requester=chosen.requester_name,
+        requested_at=chosen.requested_at,
+        decider=chosen.decider_name,
+        decided_at=chosen.decided_at,
+        decision_reason=chosen.decision_reason,
+    )
 
 
 @dataclass(frozen=True)
@@ -95,10 +162,16 @@ class ObligationState:
     late: bool
     overdue: bool
     submissions: tuple[SubmissionInfo, ...] = field(default=())
+    extended: bool = False  # the deadline is the unit's own (/extend)
+    exemption: ExemptionNote | None = None  # 不适用: approved, waiting or refused
 
     @property
     def owed(self) -> bool:
         return self.status in OWED_STATUSES
+
+    @property
+    def excused(self) -> bool:
+        return self.status == "excused"
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -110,6 +183,8 @@ class ObligationState:
             "status": self.status,
             "late": self.late,
             "overdue": self.overdue,
+            "extended": self.extended,
+            "exemption": self.exemption.as_json() if self.exemption else None,
             "role": "lead",
             "submissions": [s.as_json() for s in self.submissions],
         }
@@ -172,7 +247,11 @@ class OweReport:
 
     @property
     def delivered(self) -> tuple[ObligationState, ...]:
-        return tuple(item for item in self.items if not item.owed)
+        return tuple(item for item in self.items if not item.owed and not item.excused)
+
+    @property
+    def excused(self) -> tuple[ObligationState, ...]:
+        return tuple(item for item in self.items if item.excused)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -203,11 +282,12 @@ class UnitRow:
 
     @property
     def required(self) -> int:
-        return len(self.cells)
+        """Obligations that count: an excused one is out of the denominator."""
+        return sum(1 for state in self.cells.values() if not state.excused)
 
     @property
     def delivered(self) -> int:
-        return sum(1 for state in self.cells.values() if not state.owed)
+        return sum(1 for state in self.cells.values() if not state.owed and not state.excused)
 
     @property
     def overdue(self) -> bool:
@@ -225,7 +305,12 @@ class UnitRow:
             "overdue": self.overdue,
             "late": self.late,
             "cells": {
-                number: {"status": s.status, "late": s.late, "overdue": s.overdue}
+                number: {
+                    "status": s.status,
+                    "late": s.late,
+                    "overdue": s.overdue,
+                    "extended": s.extended,
+                }
                 for number, s in self.cells.items()
             },
         }
@@ -260,12 +345,17 @@ class Summary:
     def states(self) -> list[ObligationState]:
         return [state for row in self.rows for state in row.cells.values()]
 
+    def noted(self) -> list[ObligationState]:
+        """What the 情况说明 explains: excused obligations, and those with their own deadline."""
+        return [state for state in self.states() if state.excused or state.extended]
+
     def as_json(self) -> dict[str, Any]:
         return {
             "campaign": self.campaign,
             "campaign_title": self.campaign_title,
             "generated_at": self.generated_at.isoformat(),
             "obligations": self.obligations,
+            "excused": sum(1 for state in self.states() if state.excused),
             "done": self.done,
             "accepted": self.accepted,
             "percent": self.percent,

@@ -76,7 +76,7 @@ class ReportIndicator:
 
     @property
     def delivered(self) -> int:
-        return sum(1 for unit in self.units if not unit.missing)
+        return sum(1 for unit in self.units if not unit.missing and unit.status != "excused")
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,10 @@ class SelfReport:
 
     @property
     def obligations(self) -> int:
-        return sum(len(indicator.units) for indicator in self.indicators)
+        # An excused unit (不适用) is out of the count, as in the summary.
+        return sum(
+            1 for indicator in self.indicators for u in indicator.units if u.status != "excused"
+        )
 
     @property
     def delivered(self) -> int:

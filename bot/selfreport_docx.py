@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 from xml.sax.saxutils import escape
@@ -27,7 +28,18 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from bot import texts
-from bot.selfreport import DeliveredFile, ReportGroup, ReportIndicator, SelfReport, UnitDelivery
+from bot.peek import peek_text
+from bot.selfreport import (
+    DeliveredFile,
+    Excerpt,
+    ReportGroup,
+    ReportIndicator,
+    SelfReport,
+    UnitDelivery,
+    opening,
+    with_excerpts,
+)
+from bot.storage import FileStore
 
 BODY_FONT = "仿宋"
 HEADING_FONT = "黑体"
@@ -194,6 +206,9 @@ def _deliveries(document: DocumentObject, units: tuple[UnitDelivery, ...]) -> No
         column.width = width
     rows = [_row(texts.SELFREPORT_TABLE_HEADERS, bold=True)]
     for delivery in units:
+        if delivery.status == "excused":  # 不适用: neither delivered nor missing
+            rows.append(_row((delivery.unit, texts.STATUS_NAME["excused"])))
+            continue
         if delivery.missing or not delivery.files:
             marked = texts.SELFREPORT_OVERDUE if delivery.overdue else texts.SELFREPORT_MISSING
             rows.append(_row((delivery.unit, marked), colour=RED, bold=True))
@@ -269,3 +284,21 @@ def _centered(document: DocumentObject, text: str) -> None:
 
 def _date(day: date) -> str:
     return texts.SELFREPORT_DATE.format(year=day.year, month=day.month, day=day.day)
+
+
+def draft_excerpts(report: SelfReport, store: FileStore) -> SelfReport:
+    """The report with the opening of each delivered .docx/.pdf under its indicator: file
+    reads, no database, so it runs outside any transaction. A file that cannot be read (gone,
+    encrypted, scanned) is simply not quoted."""
+    excerpts: dict[str, list[Excerpt]] = defaultdict(list)
+    for number, unit, file in report.quotable_files():
+        path = store.path_for(file.storage_key)
+        text = opening(peek_text(path)) if path.exists() else ""
+        if text:
+            excerpts[number].append(Excerpt(unit=unit, filename=file.filename, text=text))
+    return with_excerpts(report, excerpts)
+
+
+def draft_document(report: SelfReport, store: FileStore) -> bytes:
+    """The draft as .docx bytes: excerpts read, document written (slow: off the event loop)."""
+    return self_report_docx(draft_excerpts(report, store))

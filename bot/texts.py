@@ -266,6 +266,9 @@ COMMAND_DESCRIPTIONS_PRIVATE = (
     ("people", "人员与权限（协调人）"),
     ("import", "导入任务分工表：发送 .xlsx 并附言 /import（协调人）"),
     ("selfreport", "自评报告初稿（Word）"),
+    ("na", "申请某项指标不适用"),
+    ("excuse", "确认单位某项指标不适用（协调人）"),
+    ("extend", "为单位延期（协调人）"),
     ("help", "使用说明"),
 )
 COMMAND_DESCRIPTIONS_GROUP = (
@@ -277,6 +280,7 @@ COMMAND_DESCRIPTIONS_GROUP = (
     ("pause", "暂停本群提醒（协调人）"),
     ("resume", "恢复本群提醒（协调人）"),
     ("selfreport", "本单位自评报告初稿（Word）"),
+    ("na", "申请本单位某项指标不适用"),
     ("help", "使用说明"),
 )
 HELP = (
@@ -540,3 +544,72 @@ IMPORT_CAMPAIGN_FIELD_NAMES = {
     "stats_start": "统计开始",
     "stats_end": "统计结束",
 }
+
+# --- 不适用/豁免 and extensions (bot/services/exemptions.py) --------------------------------------
+# The statuses and legend above, plus an excused obligation and a unit's own deadline.
+STATUS_MARK["excused"] = "➖"
+STATUS_NAME["excused"] = "不适用"
+SUMMARY_LEGEND += " ➖不适用 ⏰延期"
+HELP += (
+    "\n不适用与延期：\n"
+    "• /na 指标号 理由（或 /owe 下的“申请不适用”按钮）：本单位申请某项指标不适用，协调人在 /review 中批准或驳回\n"
+    "• 协调人：/excuse 单位 指标号 理由 直接确认不适用；/extend 单位 指标号|全部 2023-10-20[T18:00] 为单位延期"
+)
+INDICATOR_WORD = "指标"
+EXEMPTION_OPERATOR = "命令行操作员"
+EXEMPTION_STATUS_NAME = {"requested": "待审核", "approved": "已批准", "refused": "已驳回"}
+EXEMPTION_NOT_OWED = "【{unit}】没有指标“{number}”的报送任务。本单位的指标：{numbers}"
+EXEMPTION_COORDINATOR_EXCUSES = "协调人可以直接确认不适用：/excuse 单位名称 指标号 理由（例如 /excuse 县人民法院 7 本年度无移送案件）。"
+EXEMPTION_OWN_UNIT_ONLY = "只能为本单位（{unit}）的指标申请不适用。"
+EXEMPTION_REASON_EMPTY = "请写明不适用的理由，例如：/na 7 本年度无移送案件。"
+EXEMPTION_REFUSAL_REASON_EMPTY = "驳回理由不能为空，请重新回复。"
+EXEMPTION_ALREADY_EXCUSED = "【{unit}】指标{number} 已确认不适用，无需再申请。"
+EXEMPTION_ALREADY_REQUESTED = "【{unit}】指标{number} 的不适用申请已提交，正在等待协调人审核。"
+EXEMPTION_ALREADY_DECIDED = "这项不适用申请已经处理过了（{status}）。"
+NA_USAGE = "用法：/na 指标号 理由（例如 /na 7 本年度无移送案件）。"
+EXCUSE_USAGE = "用法：/excuse 单位名称 指标号 理由（例如 /excuse 县人民法院 7 本年度无移送案件）。"
+EXTEND_USAGE = "用法：/extend 单位名称 指标号|全部 日期[T时间]（例如 /extend 公安局 7 2023-10-20 或 /extend 公安局 全部 2023-10-20T18:00）。"
+EXTEND_ALL_WORDS = ("全部", "所有", "all")
+BUTTON_EXEMPTION = "指标{number} 申请不适用"
+EXEMPTION_ASK_REASON = (
+    "请直接回复本消息，写明不适用的理由（#{id}：【{unit}】指标{number} {title}）。"
+)
+EXEMPTION_REQUESTED = "➖ 已提交【{unit}】指标{number} {title} 的不适用申请，理由：{reason}\n协调人审核后会通知本单位；在此之前本项仍需报送。"
+REVIEW_EXEMPTIONS_HEADER = "待审核的不适用申请 {count} 项："
+EXEMPTION_REVIEW_ITEM = "申请 #{id} 【{unit}】指标{number} {title}\n➖ 申请不适用，理由：{reason}\n（{requester}，{when}）"
+BUTTON_APPROVE = "批准"
+BUTTON_REFUSE = "驳回"
+EXEMPTION_ASK_REFUSAL = (
+    "请直接回复本消息，写明驳回理由（不适用申请 #{id}：【{unit}】指标{number} {title}）。"
+)
+EXEMPTION_APPROVED = "➖ 已批准：【{unit}】指标{number} {title} 不适用，理由：{reason}"
+EXEMPTION_REFUSED = "已驳回：【{unit}】指标{number} {title} 的不适用申请，驳回理由：{reason}"
+EXEMPTION_APPROVED_NOTICE = (
+    "➖ 【{unit}】指标{number} {title} 已确认不适用，无需报送。\n理由：{reason}"
+)
+EXEMPTION_REFUSED_NOTICE = (
+    "【{unit}】指标{number} {title} 的不适用申请未获批准。\n驳回理由：{reason}\n请按要求报送材料。"
+)
+EXTENDED = "⏰ 已为【{unit}】{which}延期至 {deadline}。提醒、剩余天数和逾期均按新的截止时间计算。"
+EXTEND_WHICH_ONE = "指标{number}"
+EXTEND_WHICH_ALL = "全部指标（{numbers}）"
+OWE_EXCUSED_ITEM = "➖ 指标{number} {title}：不适用（{reason}）"
+OWE_EXCUSED_HEADER = "不适用："
+OWE_EXEMPTION_WAITING = "   ➖ 已申请不适用（{reason}），等待协调人审核"
+OWE_EXEMPTION_REFUSED = "   不适用申请未获批准：{reason}"
+OWE_EXTENDED_SUFFIX = " ⏰本单位延期"
+SUMMARY_EXCUSED = "不适用 {count} 项（不计入应交）"
+SUMMARY_EXTENDED_SUFFIX = "⏰"
+XLSX_EXTENDED = "延期至{deadline}"
+XLSX_SHEET_NOTES = "情况说明"
+XLSX_NOTES_HEADERS = ("单位", "指标", "指标名称", "情况", "理由", "申请人", "批准人", "批准时间")
+NOTE_EXCUSED = "不适用"
+NOTE_EXTENDED = "延期至 {deadline}"
+NOTE_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
+EXPORT_NOTES_NAME = "情况说明.txt"
+EXPORT_NOTES_TITLE = "《{title}》情况说明"
+EXPORT_NOTE_EXCUSED = (
+    "{unit} 指标{number} {title}：不适用。理由：{reason}。批准：{decider}，{when}。"
+)
+EXPORT_NOTE_EXTENDED = "{unit} 指标{number} {title}：延期至 {deadline}。"
+EXPORT_NOTES_NONE = "本次无不适用或延期事项。"

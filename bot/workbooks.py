@@ -21,13 +21,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from bot import texts
 from bot.progress import ObligationState, Summary
 
+GREY = PatternFill("solid", fgColor="EDEDED")  # not responsible; excused
 FILLS = {
     "accepted": PatternFill("solid", fgColor="C6EFCE"),
     "submitted": PatternFill("solid", fgColor="FFEB9C"),
     "missing": PatternFill("solid", fgColor="FFC7CE"),
     "returned": PatternFill("solid", fgColor="F8CBAD"),
+    "excused": GREY,
 }
-GREY = PatternFill("solid", fgColor="EDEDED")
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 _THIN = Side(style="thin", color="999999")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -41,6 +42,9 @@ def cell_text(state: ObligationState) -> str:
         text += f"（{texts.LATE_MARK}）"
     elif state.overdue:
         text += f"（{texts.OVERDUE_MARK}）"
+    if state.extended and state.deadline is not None and not state.excused:
+        deadline = state.deadline.strftime(texts.DATETIME_FORMAT)
+        text += f"（{texts.XLSX_EXTENDED.format(deadline=deadline)}）"
     return text
 
 
@@ -106,6 +110,7 @@ def summary_workbook(summary: Summary) -> bytes:
         matrix.column_dimensions[get_column_letter(col)].width = 16
     matrix.row_dimensions[3].height = 48
     _submissions_sheet(workbook, summary)
+    _notes_sheet(workbook, summary)
     for sheet in workbook.worksheets:
         _inert(sheet)
     buffer = BytesIO()
@@ -159,4 +164,31 @@ def _submissions_sheet(workbook: Workbook, summary: Summary) -> None:
             )
     sheet.freeze_panes = "A2"
     for col, width in enumerate((14, 6, 30, 6, 40, 12, 14, 20, 12, 10, 24, 20, 10), start=1):
+        sheet.column_dimensions[get_column_letter(col)].width = width
+
+
+def _notes_sheet(workbook: Workbook, summary: Summary) -> None:
+    """情况说明: each excused obligation (reason, who asked, who approved, when) and each
+    unit's own deadline; no sheet when there is nothing to explain."""
+    noted = summary.noted()
+    if not noted:
+        return
+    sheet = workbook.create_sheet(texts.XLSX_SHEET_NOTES)
+    sheet.append(list(texts.XLSX_NOTES_HEADERS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+    zone = ZoneInfo(summary.timezone)
+    for state in noted:
+        note = state.exemption
+        if state.excused and note is not None:
+            when = note.decided_at.astimezone(zone) if note.decided_at else None
+            what = [texts.NOTE_EXCUSED, note.reason, note.requester, note.decider]
+            what.append(when.strftime(texts.NOTE_DATETIME_FORMAT) if when else "")
+        else:
+            deadline = state.deadline.astimezone(zone) if state.deadline else None
+            shown = deadline.strftime(texts.NOTE_DATETIME_FORMAT) if deadline else ""
+            what = [texts.NOTE_EXTENDED.format(deadline=shown), "", "", "", ""]
+        sheet.append([state.unit, state.indicator, state.title, *what])
+    for col, width in enumerate((14, 6, 30, 20, 40, 14, 14, 18), start=1):
         sheet.column_dimensions[get_column_letter(col)].width = width

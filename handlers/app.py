@@ -38,6 +38,7 @@ from bot.storage import FileStore
 from bot.workers import background_worker
 from handlers import (
     errors,
+    exemptions,
     imports,
     inbox,
     jobs,
@@ -244,6 +245,9 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
 
     # Reminders and deadlines: /remind, /deadline, /pause, /resume, /rules.
     reminders.register(application)
+
+    # 不适用 (units ask, coordinators decide or excuse directly) and extensions.
+    exemptions.register(application)
 
     # Everything else: free text, unknown commands, unsupported messages, edits.
     add(MessageHandler(updates & filters.TEXT & ~filters.COMMAND, owe.owe_question))

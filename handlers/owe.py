@@ -10,6 +10,7 @@ from bot.services.obligations import UnitChoice, owe_for
 from handlers import keyboards, render
 from handlers.common import button_of, reply_parts
 from handlers.context import BotContext
+from handlers.exemptions import exemption_keyboard
 
 
 def is_owe_question(text: str) -> bool:
@@ -49,4 +50,5 @@ async def _answer(update: Update, context: BotContext, named: str) -> None:
         markup = keyboards.names_keyboard(keyboards.OWE_UNIT, list(found.units))
         await message.reply_text(texts.OWE_PICK_UNIT, reply_markup=markup)
     else:
-        await reply_parts(message, render.owe_message(found, context.now()))
+        buttons = exemption_keyboard(found)  # [申请不适用] per owed item
+        await reply_parts(message, render.owe_message(found, context.now()), buttons)

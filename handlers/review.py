@@ -9,7 +9,8 @@ from telegram.error import TelegramError
 from telegram.ext import filters
 
 from bot import texts
-from bot.services.review import accept, describe, return_submission, review_queue
+from bot.services.exemptions import review_board
+from bot.services.review import accept, describe, return_submission
 from bot.wording import html_escape
 from bot.wording.review import (
     accepted_text,
@@ -22,6 +23,7 @@ from bot.wording.review import (
 from handlers import keyboards
 from handlers.common import button_of
 from handlers.context import BotContext
+from handlers.exemptions import reply_requests
 
 ACCEPT = "ok"
 RETURN = "rt"
@@ -58,16 +60,19 @@ def _review_keyboard(submission_id: int) -> InlineKeyboardMarkup:
 
 
 async def review(update: Update, context: BotContext) -> None:
-    """/review: the oldest submissions waiting for review, each with [通过] [退回]."""
+    """/review: the oldest submissions waiting for review, each with [通过] [退回]; then the
+    不适用 requests waiting, each with [批准] [驳回]."""
     message = update.effective_message
     assert message is not None  # noqa: S101
-    queue = await context.act(update, review_queue)
+    board = await context.act(update, review_board)
+    queue = board.queue
     await message.reply_text(queue_header(queue))
     for item in queue.items:
         await message.reply_text(
             review_item_text(item, queue.timezone, html_escape),
             reply_markup=_review_keyboard(item.submission_id),
         )
+    await reply_requests(message, board.requests, queue.timezone)
 
 
 async def accept_submission(update: Update, context: BotContext) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.services.selfreport import draft_document
+from bot.selfreport_docx import draft_document
 from bot.services.selfreport import self_report as self_report_of
 from bot.wording import html_escape
 from bot.wording.selfreport import self_report_filename, self_report_text

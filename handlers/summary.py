@@ -7,7 +7,8 @@ from pathlib import Path
 
 from telegram import Update
 
-from bot.services.export import plan_package, write_package
+from bot.package import write_package
+from bot.services.export import plan_package
 from bot.services.summary import summary_for
 from bot.wording import html_escape
 from bot.wording.review import export_text, summary_filename, summary_text

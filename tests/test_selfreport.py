@@ -24,11 +24,11 @@ from bot.selfreport import (
     UnitDelivery,
     opening,
 )
-from bot.selfreport_docx import RED, self_report_docx
+from bot.selfreport_docx import RED, draft_document, self_report_docx
 from bot.services.access import Actor, NotAllowed
 from bot.services.campaigns import UnitNotFound
 from bot.services.export import build_package
-from bot.services.selfreport import draft_document, self_report
+from bot.services.selfreport import self_report
 from bot.services.uploads import MatcherCache, UploadRequest, receive_upload
 from bot.storage import FileStore
 from tests.conftest import DATA, SEED_NOW

@@ -1,41 +1,20 @@
-"""The final package: 汇总.xlsx and the 自评报告 draft plus every live file, by group /
-indicator / unit, in zips small enough for Telegram's 50 MB upload limit."""
+"""/export: what goes into the final package, read in one transaction (bot.package writes it)."""
 
 from __future__ import annotations
 
-import zipfile
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.db import UnitOfWork, read_only
-from bot.progress import Summary
-from bot.selfreport import SelfReport
+from bot.package import PART_LIMIT, ExportResult, PackageEntry, PackagePlan, write_package
 from bot.services.access import Actor, require_coordinator
 from bot.services.campaigns import find_campaign
 from bot.services.obligations import load_obligations
-from bot.services.selfreport import campaign_self_report, draft_document
+from bot.services.selfreport import campaign_self_report
 from bot.services.summary import campaign_summary
 from bot.storage import FileStore, safe_filename
-from bot.workbooks import summary_workbook
-
-# Telegram takes uploads up to 50 MB: 2 MB of headroom for zip headers and the multipart envelope.
-PART_LIMIT = 48 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class PackageEntry:
-    arcname: str
-    storage_key: str
-    size: int
-
-
-@dataclass(frozen=True)
-class ExportResult:
-    parts: tuple[Path, ...]
-    files: int
 
 
 def package_entries(uow: UnitOfWork, campaign_code: str | None = None) -> list[PackageEntry]:
@@ -66,16 +45,6 @@ def package_entries(uow: UnitOfWork, campaign_code: str | None = None) -> list[P
     return entries
 
 
-@dataclass(frozen=True)
-class PackagePlan:
-    """What goes into the package, read from the database; writing it needs no database."""
-
-    summary: Summary
-    draft: SelfReport  # the campaign's 自评报告; its excerpts are read when writing
-    entries: tuple[PackageEntry, ...]
-    day: str  # the export's date in the campaign's zone, for the zip names
-
-
 @read_only
 def plan_package(
     uow: UnitOfWork, actor: Actor, now: datetime, campaign_code: str | None = None
@@ -102,41 +71,3 @@ def build_package(
     """Plan and write the package in one go (the CLI, tests)."""
     plan = plan_package(uow, Actor.operator(), now, campaign_code)
     return write_package(plan, store, out_dir, part_limit)
-
-
-def write_package(
-    plan: PackagePlan, store: FileStore, out_dir: Path, part_limit: int = PART_LIMIT
-) -> ExportResult:
-    """Write the package as one or more zips into out_dir, each holding 汇总.xlsx and the
-    自评报告 draft: slow file work, run off the event loop and outside any transaction."""
-    entries = plan.entries
-    if not entries:
-        return ExportResult((), 0)
-    workbook = summary_workbook(plan.summary)
-    draft = draft_document(plan.draft, store)
-    code, day = plan.summary.campaign, plan.day
-    batches: list[list[PackageEntry]] = [[]]
-    fixed = len(workbook) + len(draft)  # in every part
-    used = fixed
-    for entry in entries:
-        if batches[-1] and used + entry.size > part_limit:
-            batches.append([])
-            used = fixed
-        batches[-1].append(entry)
-        used += entry.size
-    out_dir.mkdir(parents=True, exist_ok=True)
-    parts = []
-    for number, batch in enumerate(batches, start=1):
-        name = (
-            texts.EXPORT_SINGLE.format(code=code, date=day)
-            if len(batches) == 1
-            else texts.EXPORT_PART.format(code=code, date=day, part=number)
-        )
-        path = out_dir / name
-        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr(texts.EXPORT_SUMMARY_NAME, workbook)
-            archive.writestr(texts.SELFREPORT_EXPORT_NAME, draft)
-            for entry in batch:
-                archive.write(store.path_for(entry.storage_key), entry.arcname)
-        parts.append(path)
-    return ExportResult(tuple(parts), len(entries))

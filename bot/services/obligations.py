@@ -15,15 +15,26 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from bot import texts
 from bot.db import UnitOfWork, read_only, run_prepared
-from bot.models import Campaign, Indicator, IndicatorGroup, Obligation, Submission, Unit
+from bot.models import (
+    Campaign,
+    Exemption,
+    Indicator,
+    IndicatorGroup,
+    Obligation,
+    Submission,
+    Unit,
+)
 from bot.progress import (
     OWED_STATUSES,
+    ExemptionFacts,
+    ExemptionNote,
     ObligationState,
     OwedIndicator,
     OweReport,
     SubmissionFacts,
     SubmissionInfo,
     derive_status,
+    exemption_note,
     is_late,
 )
 from bot.schedule import days_left
@@ -61,7 +72,9 @@ def obligation_state(obligation: Obligation, now: datetime) -> ObligationState:
         indicator=indicator,
         group=indicator.group.number if indicator.group else "",
         unit=obligation.unit.name,
-        deadline=indicator.effective_deadline,
+        deadline=obligation.effective_deadline,
+        extended=obligation.deadline is not None,
+        exemption=exemption_note(obligation.exemptions),
         live=[s for s in obligation.submissions if s.withdrawn_at is None],
         now=now,
         zone=ZoneInfo(indicator.campaign.timezone),
@@ -91,9 +104,13 @@ def _state(
     live: Sequence[SubmissionRow],
     now: datetime,
     zone: ZoneInfo,
+    extended: bool = False,
+    exemption: ExemptionNote | None = None,
 ) -> ObligationState:
-    """One obligation's state from its live submissions: the rules in one place."""
-    status = derive_status(live)
+    """One obligation's state from its live submissions and exemptions: the rules in one
+    place. `deadline` is the obligation's effective one (the unit's own when `extended`)."""
+    excused = exemption is not None and exemption.approved
+    status = derive_status(live, excused=excused)
     return ObligationState(
         obligation_id=obligation_id,
         indicator=indicator.number,
@@ -105,8 +122,10 @@ def _state(
         deadline=deadline.astimezone(zone) if deadline else None,
         days_left=days_left(deadline, now, zone) if deadline else None,
         status=status,
-        late=is_late(live, deadline),
+        late=not excused and is_late(live, deadline),
         overdue=status in OWED_STATUSES and deadline is not None and now > deadline,
+        extended=extended,
+        exemption=exemption,
         submissions=tuple(
             SubmissionInfo(
                 id=s.id,
@@ -143,6 +162,7 @@ def load_obligations(session: Session, campaign: Campaign) -> list[Obligation]:
             selectinload(Obligation.indicator).selectinload(Indicator.group),
             selectinload(Obligation.unit),
             lazyload(Obligation.submissions),  # filled below, never lazily loaded
+            lazyload(Obligation.exemptions),  # likewise
         )
         .order_by(Indicator.position, Obligation.unit_id)
     )
@@ -157,8 +177,18 @@ def load_obligations(session: Session, campaign: Campaign) -> list[Obligation]:
         .order_by(Submission.obligation_id, Submission.version)
     ):
         submissions[submission.obligation_id].append(submission)
+    exemptions: dict[int, list[Exemption]] = defaultdict(list)
+    for exemption in session.scalars(
+        select(Exemption)
+        .join(Exemption.obligation)
+        .join(Obligation.indicator)
+        .where(*live)
+        .order_by(Exemption.id)
+    ):
+        exemptions[exemption.obligation_id].append(exemption)
     for obligation in obligations:
         set_committed_value(obligation, "submissions", submissions.get(obligation.id, []))
+        set_committed_value(obligation, "exemptions", exemptions.get(obligation.id, []))
     return obligations
 
 
@@ -178,6 +208,7 @@ _UNIT_OBLIGATIONS = (
         Indicator.template_hint,
         Indicator.deadline,
         IndicatorGroup.number.label("group_number"),
+        Obligation.deadline.label("own_deadline"),
     )
     .join(Indicator, Obligation.indicator_id == Indicator.id)
     .outerjoin(IndicatorGroup, Indicator.group_id == IndicatorGroup.id)
@@ -205,6 +236,22 @@ _UNIT_LIVE_SUBMISSIONS = (
     .where(*_UNIT_LIVE, Submission.withdrawn_at.is_(None))
     .order_by(Submission.obligation_id, Submission.version)
 )
+_UNIT_EXEMPTIONS = (
+    select(
+        Exemption.obligation_id,
+        Exemption.status,
+        Exemption.reason,
+        Exemption.requester_name,
+        Exemption.requested_at,
+        Exemption.decider_name,
+        Exemption.decided_at,
+        Exemption.decision_reason,
+    )
+    .join(Obligation, Exemption.obligation_id == Obligation.id)
+    .join(Indicator, Obligation.indicator_id == Indicator.id)
+    .where(*_UNIT_LIVE)
+    .order_by(Exemption.id)
+)
 
 
 def unit_states(
@@ -216,6 +263,9 @@ def unit_states(
     live: dict[int, list[Row[Any]]] = defaultdict(list)
     for submission in run_prepared(session, _UNIT_LIVE_SUBMISSIONS, **keys):
         live[submission.obligation_id].append(submission)
+    exemptions: dict[int, list[ExemptionFacts]] = defaultdict(list)
+    for exemption in run_prepared(session, _UNIT_EXEMPTIONS, **keys):
+        exemptions[exemption.obligation_id].append(exemption)
     zone = ZoneInfo(campaign.timezone)
     return [
         _state(
@@ -223,7 +273,9 @@ def unit_states(
             indicator=row,
             group=row.group_number or "",
             unit=unit.name,
-            deadline=row.deadline or campaign.deadline,
+            deadline=row.own_deadline or row.deadline or campaign.deadline,
+            extended=row.own_deadline is not None,
+            exemption=exemption_note(exemptions[row.id]),
             live=live[row.id],
             now=now,
             zone=zone,
@@ -234,7 +286,8 @@ def unit_states(
 
 def unit_obligation_rows(session: Session, campaign: Campaign, unit: Unit) -> list[Row[Any]]:
     """One unit's live obligations as rows (id, number, title, material, template_hint,
-    deadline, group_number), in table order."""
+    deadline (the indicator's), group_number, own_deadline (the unit's, or None)), in table
+    order."""
     keys = {"campaign_id": campaign.id, "unit_id": unit.id}
     return list(run_prepared(session, _UNIT_OBLIGATIONS, **keys))
 
@@ -254,8 +307,9 @@ def owe_report(session: Session, campaign: Campaign, unit: Unit, now: datetime) 
     )
 
 
-# Owed, decided in SQL, by the same rule as derive_status: nothing live was submitted, or the
-# newest live submission was returned and none was accepted. Every receipt runs it: prepared.
+# Owed, decided in SQL, by the same rule as derive_status: not excused (no approved
+# exemption), and nothing live was submitted, or the newest live submission was returned and
+# none was accepted. Every receipt runs it: prepared.
 _LIVE_OF_OBLIGATION = and_(
     Submission.obligation_id == Obligation.id, Submission.withdrawn_at.is_(None)
 )
@@ -271,6 +325,7 @@ _STILL_OWED = (
     .join(Obligation, Obligation.indicator_id == Indicator.id)
     .where(
         *_UNIT_LIVE,
+        ~exists().where(Exemption.obligation_id == Obligation.id, Exemption.status == "approved"),
         or_(
             ~exists().where(_LIVE_OF_OBLIGATION),
             and_(

@@ -17,23 +17,17 @@ from sqlalchemy.orm import Session, selectinload
 from bot import texts
 from bot.db import UnitOfWork, read_only
 from bot.models import Campaign, Indicator, Obligation, Submission
-from bot.peek import peek_text
 from bot.progress import OWED_STATUSES
 from bot.selfreport import (
     DeliveredFile,
-    Excerpt,
     ReportGroup,
     ReportIndicator,
     SelfReport,
     UnitDelivery,
-    opening,
-    with_excerpts,
 )
-from bot.selfreport_docx import self_report_docx
 from bot.services.access import Actor, NotAllowed
 from bot.services.campaigns import find_campaign, find_unit
 from bot.services.obligations import derive_status, is_late, load_obligations
-from bot.storage import FileStore
 
 # Who is refused how, when they act for no unit.
 _REFUSALS = {
@@ -122,9 +116,9 @@ def campaign_self_report(
 
 def _delivery(obligation: Obligation, now: datetime, zone: ZoneInfo) -> UnitDelivery:
     """One unit under one indicator, by the same status rules as /owe and /summary."""
-    deadline = obligation.indicator.effective_deadline
+    deadline = obligation.effective_deadline
     live: list[Submission] = [s for s in obligation.submissions if s.withdrawn_at is None]
-    status = derive_status(live)
+    status = derive_status(live, excused=any(e.status == "approved" for e in obligation.exemptions))
     return UnitDelivery(
         unit=obligation.unit.name,
         status=status,
@@ -142,21 +136,3 @@ def _delivery(obligation: Obligation, now: datetime, zone: ZoneInfo) -> UnitDeli
             for s in live
         ),
     )
-
-
-def draft_excerpts(report: SelfReport, store: FileStore) -> SelfReport:
-    """The report with the opening of each delivered .docx/.pdf under its indicator: file
-    reads, no database, so it runs outside any transaction. A file that cannot be read (gone,
-    encrypted, scanned) is simply not quoted."""
-    excerpts: dict[str, list[Excerpt]] = defaultdict(list)
-    for number, unit, file in report.quotable_files():
-        path = store.path_for(file.storage_key)
-        text = opening(peek_text(path)) if path.exists() else ""
-        if text:
-            excerpts[number].append(Excerpt(unit=unit, filename=file.filename, text=text))
-    return with_excerpts(report, excerpts)
-
-
-def draft_document(report: SelfReport, store: FileStore) -> bytes:
-    """The draft as .docx bytes: excerpts read, document written (slow: off the event loop)."""
-    return self_report_docx(draft_excerpts(report, store))

@@ -32,8 +32,8 @@ def campaign_summary(session: Session, campaign: Campaign, now: datetime) -> Sum
             number=number,
             title=titles[number][0],
             group=titles[number][1],
-            required=len(items),
-            delivered=sum(1 for s in items if not s.owed),
+            required=sum(1 for s in items if not s.excused),
+            delivered=sum(1 for s in items if not s.owed and not s.excused),
         )
         for number, items in columns.items()
     )

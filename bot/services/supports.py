@@ -15,12 +15,13 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import and_, bindparam, exists, select
 from sqlalchemy.orm import Session, aliased
 
 from bot.db import run_prepared
 from bot.models import (
     Campaign,
+    Exemption,
     Indicator,
     IndicatorGroup,
     IndicatorSupport,
@@ -45,6 +46,10 @@ _SUPPORTED = (
         Indicator.deadline,
         IndicatorGroup.number.label("group_number"),
         _Lead.name.label("lead"),
+        Obligation.deadline.label("own_deadline"),
+        exists()
+        .where(Exemption.obligation_id == Obligation.id, Exemption.status == "approved")
+        .label("excused"),
     )
     .select_from(IndicatorSupport)
     .join(Indicator, IndicatorSupport.indicator_id == Indicator.id)
@@ -89,8 +94,8 @@ def support_states(
     zone = ZoneInfo(campaign.timezone)
     states = []
     for row in rows:
-        deadline = row.deadline or campaign.deadline
-        status = derive_status(live[row.obligation_id])
+        deadline = row.own_deadline or row.deadline or campaign.deadline
+        status = derive_status(live[row.obligation_id], excused=bool(row.excused))
         states.append(
             SupportState(
                 indicator=row.number,

@@ -38,8 +38,27 @@ def owed_item_lines(
     if item.template_hint:
         lines.append(texts.OWE_TEMPLATE.format(hint=escape(item.template_hint)))
     if item.deadline:
-        lines.append("   " + deadline_line(item.deadline, now, zone))
+        extended = texts.OWE_EXTENDED_SUFFIX if item.extended else ""
+        lines.append("   " + deadline_line(item.deadline, now, zone) + extended)
+    lines.extend(exemption_lines(item, escape))
     return lines
+
+
+def exemption_lines(item: ObligationState, escape: Escape = _plain) -> list[str]:
+    """Under an owed item: its 不适用 request waiting, or the reason it was refused."""
+    note = item.exemption
+    if note is None or note.approved:
+        return []
+    if note.status == "requested":
+        return [texts.OWE_EXEMPTION_WAITING.format(reason=escape(note.reason))]
+    return [texts.OWE_EXEMPTION_REFUSED.format(reason=escape(note.decision_reason))]
+
+
+def excused_item_line(item: ObligationState, escape: Escape = _plain) -> str:
+    reason = item.exemption.reason if item.exemption else ""
+    return texts.OWE_EXCUSED_ITEM.format(
+        number=escape(item.indicator), title=escape(item.title), reason=escape(reason)
+    )
 
 
 def delivered_item_line(item: ObligationState, escape: Escape = _plain) -> str:
@@ -86,18 +105,23 @@ def owe_text(report: OweReport, now: datetime, escape: Escape = _plain) -> str:
     lines = [
         texts.OWE_HEADER.format(unit=escape(report.unit), campaign=escape(report.campaign_title))
     ]
-    if not report.items:
+    total = len(report.items) - len(report.excused)  # excused: out of what the unit owes
+    if not total:
         lines.append(texts.OWE_NOTHING.format(unit=escape(report.unit)))
     elif report.owed:
-        lines.append(texts.OWE_COUNT.format(owed=len(report.owed), total=len(report.items)))
+        lines.append(texts.OWE_COUNT.format(owed=len(report.owed), total=total))
         for item in report.owed:
             lines.extend(owed_item_lines(item, now, zone, escape))
     else:
-        lines.append(texts.OWE_ALL_DONE.format(total=len(report.items)))
+        lines.append(texts.OWE_ALL_DONE.format(total=total))
     if report.delivered:
         lines.append("")
         lines.append(texts.OWE_DELIVERED_HEADER)
         lines.extend(delivered_item_line(item, escape) for item in report.delivered)
+    if report.excused:
+        lines.append("")
+        lines.append(texts.OWE_EXCUSED_HEADER)
+        lines.extend(excused_item_line(item, escape) for item in report.excused)
     if report.supported:
         lines.append("")
         lines.append(texts.OWE_SUPPORT_HEADER)
@@ -118,6 +142,9 @@ def summary_lines(summary: Summary, now: datetime, escape: Escape = _plain) -> l
             accepted=summary.accepted,
         ),
     ]
+    excused = sum(1 for state in summary.states() if state.excused)
+    if excused:
+        lines.append(texts.SUMMARY_EXCUSED.format(count=excused))
     if summary.deadline:
         lines.append(
             texts.SUMMARY_DEADLINE.format(
@@ -130,6 +157,7 @@ def summary_lines(summary: Summary, now: datetime, escape: Escape = _plain) -> l
         marks = " ".join(
             texts.SUMMARY_MARK.format(number=escape(number), mark=texts.STATUS_MARK[state.status])
             + (texts.SUMMARY_LATE_SUFFIX if state.late else "")
+            + (texts.SUMMARY_EXTENDED_SUFFIX if state.extended else "")
             for number, state in row.cells.items()
         )
         lines.append(

@@ -6,8 +6,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import texts
+from bot.package import ExportResult
 from bot.progress import Summary
-from bot.services.export import ExportResult
 from bot.services.review import Returned, ReviewItem, ReviewQueue
 from bot.sizes import human_size
 from bot.wording import Escape, plain

@@ -76,7 +76,7 @@ def _plan_campaign(session: Session, campaign: Campaign, now: datetime) -> list[
     owed: dict[int, dict[datetime, list[str]]] = defaultdict(lambda: defaultdict(list))
     units: dict[int, Unit] = {}
     for obligation in load_obligations(session, campaign):
-        deadline = obligation.indicator.effective_deadline
+        deadline = obligation.effective_deadline
         if deadline is not None and obligation_state(obligation, now).owed:
             owed[obligation.unit_id][deadline.astimezone(UTC)].append(obligation.indicator.number)
             units[obligation.unit_id] = obligation.unit

@@ -163,7 +163,7 @@ def upcoming_rounds(
     rules, quiet = campaign_rules(campaign), campaign_quiet_days(campaign)
     owing: dict[datetime, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for obligation in load_obligations(session, campaign):
-        deadline = obligation.indicator.effective_deadline
+        deadline = obligation.effective_deadline
         if deadline is not None and obligation_state(obligation, now).owed:
             owing[deadline][obligation.indicator.number].add(obligation.unit.name)
     found: dict[datetime, tuple[set[str], set[str], set[str]]] = {}
