@@ -26,11 +26,22 @@ class SubmissionFacts(Protocol):
     def review_status(self) -> str: ...
     @property
     def withdrawn_at(self) -> datetime | None: ...
+    @property
+    def contributed_by_unit_id(self) -> int | None: ...
+    @property
+    def adopted_at(self) -> datetime | None: ...
+
+
+def counts_as_delivery(submission: SubmissionFacts) -> bool:
+    """The unit's own file, or a supporting unit's contribution the lead has adopted: a
+    contribution alone never delivers the lead's obligation."""
+    return submission.contributed_by_unit_id is None or submission.adopted_at is not None
 
 
 def derive_status(submissions: Sequence[SubmissionFacts]) -> Status:
-    """missing / submitted / accepted / returned, from the live (not withdrawn) submissions."""
-    live = [s for s in submissions if s.withdrawn_at is None]
+    """missing / submitted / accepted / returned, from the live (not withdrawn) submissions
+    that count as the unit's delivery."""
+    live = [s for s in submissions if s.withdrawn_at is None and counts_as_delivery(s)]
     if not live:
         return "missing"
     if any(s.review_status == "accepted" for s in live):
@@ -44,7 +55,9 @@ def is_late(submissions: Sequence[SubmissionFacts], deadline: datetime | None) -
     if deadline is None:
         return False
     acceptable = [
-        s for s in submissions if s.withdrawn_at is None and s.review_status != "returned"
+        s
+        for s in submissions
+        if s.withdrawn_at is None and s.review_status != "returned" and counts_as_delivery(s)
     ]
     return bool(acceptable) and min(s.uploaded_at for s in acceptable) > deadline
 
@@ -62,9 +75,11 @@ class SubmissionInfo:
     match_method: str
     sha256: str
     password_protected: bool = False  # the reviewer needs the password to open it
+    contributed_by: str = ""  # a supporting unit's contribution (配合材料): that unit
+    adopted: bool = False  # a contribution the lead adopted as its own delivery
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        found = {
             "id": self.id,
             "version": self.version,
             "filename": self.filename,
@@ -76,6 +91,9 @@ class SubmissionInfo:
             "match": self.match_method,
             "sha256": self.sha256,
         }
+        if self.contributed_by:
+            found |= {"contributed_by": self.contributed_by, "adopted": self.adopted}
+        return found
 
 
 @dataclass(frozen=True)
@@ -95,6 +113,8 @@ class ObligationState:
     late: bool
     overdue: bool
     submissions: tuple[SubmissionInfo, ...] = field(default=())
+    # Supporting units' files not adopted yet: listed to the lead, not counted as delivered.
+    contributions: tuple[SubmissionInfo, ...] = field(default=())
 
     @property
     def owed(self) -> bool:
@@ -112,7 +132,17 @@ class ObligationState:
             "overdue": self.overdue,
             "role": "lead",
             "submissions": [s.as_json() for s in self.submissions],
+            "contributions": [s.as_json() for s in self.contributions],
         }
+
+
+@dataclass(frozen=True)
+class ContributedFile:
+    """A file a supporting unit contributed to the lead, as that unit sees it."""
+
+    filename: str
+    uploaded_at: datetime
+    adopted: bool
 
 
 @dataclass(frozen=True)
@@ -135,6 +165,7 @@ class SupportState:
     lead_status: Status
     lead_late: bool
     overdue: bool  # the lead still owes after the deadline
+    contributions: tuple[ContributedFile, ...] = ()  # this unit's files for the lead
 
     @property
     def lead_delivered(self) -> bool:
@@ -153,6 +184,14 @@ class SupportState:
             "role": "support",
             "lead": self.lead,
             "submissions": [],
+            "contributions": [
+                {
+                    "filename": c.filename,
+                    "uploaded_at": c.uploaded_at.isoformat(),
+                    "adopted": c.adopted,
+                }
+                for c in self.contributions
+            ],
         }
 
 
@@ -173,6 +212,12 @@ class OweReport:
     @property
     def delivered(self) -> tuple[ObligationState, ...]:
         return tuple(item for item in self.items if not item.owed)
+
+    @property
+    def support_owed(self) -> tuple[SupportState, ...]:
+        """Supported indicators whose lead still owes: what a reminder asks this unit to help
+        with (once every lead has delivered, a unit that only supports is left alone)."""
+        return tuple(item for item in self.supported if not item.lead_delivered)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -259,6 +304,17 @@ class Summary:
 
     def states(self) -> list[ObligationState]:
         return [state for row in self.rows for state in row.cells.values()]
+
+    def contributions(self) -> list[tuple[ObligationState, SubmissionInfo]]:
+        """Every live contribution of a supporting unit, adopted or not, with the lead's
+        state, oldest first; none of them is in the denominator."""
+        found = [
+            (state, sub)
+            for state in self.states()
+            for sub in (*state.submissions, *state.contributions)
+            if sub.contributed_by
+        ]
+        return sorted(found, key=lambda pair: pair[1].uploaded_at)
 
     def as_json(self) -> dict[str, Any]:
         return {
