@@ -307,14 +307,15 @@ class Summary:
 
     def contributions(self) -> list[tuple[ObligationState, SubmissionInfo]]:
         """Every live contribution of a supporting unit, adopted or not, with the lead's
-        state, oldest first; none of them is in the denominator."""
+        state, in table order, oldest first; none of them is in the denominator."""
+        position = {column.number: index for index, column in enumerate(self.indicators)}
         found = [
             (state, sub)
             for state in self.states()
             for sub in (*state.submissions, *state.contributions)
             if sub.contributed_by
         ]
-        return sorted(found, key=lambda pair: pair[1].uploaded_at)
+        return sorted(found, key=lambda pair: (position[pair[0].indicator], pair[1].uploaded_at))
 
     def as_json(self) -> dict[str, Any]:
         return {
