@@ -16,8 +16,10 @@ from bot.db import Database
 from bot.models import Chat, Contact, Obligation, Submission, Unit
 from bot.services.access import Actor, NotAllowed
 from bot.services.campaigns import find_campaign, find_unit
+from bot.services.export import package_entries
 from bot.services.obligations import owed_items, still_owed
 from bot.services.review import review_queue
+from bot.services.selfreport import campaign_self_report
 from bot.services.summary import summary
 from bot.services.uploads import (
     ChoiceGone,
@@ -381,3 +383,37 @@ def test_a_unit_that_neither_owes_nor_supports_is_still_refused(
     with lead_table.uow() as uow:
         assert uow.session.scalars(select(Submission)).all() == []
         assert len(uow.session.scalars(select(Obligation)).all()) == 4
+
+
+def test_once_adopted_the_file_is_the_leads_to_withdraw_not_the_supporters(
+    lead_table: Database, store: FileStore, matchers: MatcherCache
+) -> None:
+    filed = contribute(lead_table, store, matchers)
+    lead_table.run(adopt_contribution, LEAD_CONTACT, filed.submission_id, SEED_NOW)
+    with pytest.raises(NotAllowed):
+        lead_table.run(withdraw, POWER, filed.submission_id, SEED_NOW)
+    lead_table.run(withdraw, LEAD_CONTACT, filed.submission_id, SEED_NOW)
+    assert lead_status(lead_table) == "missing"
+
+
+def test_the_export_and_the_self_report_leave_out_contributions_not_adopted(
+    lead_table: Database, store: FileStore, matchers: MatcherCache
+) -> None:
+    contribute(lead_table, store, matchers)
+    adopted_one = send(lead_table, store, matchers, TAX, "开办企业时限统计表.xlsx", caption="指标1")
+    assert isinstance(adopted_one, Filed)
+    lead_table.run(adopt_contribution, MARKET, adopted_one.submission_id, SEED_NOW)
+    with lead_table.uow() as uow:
+        entries = package_entries(uow)
+        draft = campaign_self_report(uow.session, find_campaign(uow.session), SEED_NOW)
+    assert [entry.arcname.rsplit("/", 2)[1:] for entry in entries] == [
+        ["区市场监管局", "v1_开办企业时限统计表.xlsx"]
+    ]
+    files = {
+        (indicator.number, unit.unit): [f.filename for f in unit.files]
+        for group in draft.groups
+        for indicator in group.indicators
+        for unit in indicator.units
+    }
+    assert files[("1", "区市场监管局")] == ["开办企业时限统计表.xlsx"]
+    assert files[("2", LEAD)] == []

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.db import UnitOfWork, read_only
-from bot.progress import Summary
+from bot.progress import Summary, counts_as_delivery
 from bot.selfreport import SelfReport
 from bot.services.access import Actor, require_coordinator
 from bot.services.campaigns import find_campaign
@@ -55,6 +55,8 @@ def package_entries(uow: UnitOfWork, campaign_code: str | None = None) -> list[P
         for submission in obligation.submissions:
             if submission.withdrawn_at is not None or submission.review_status == "returned":
                 continue
+            if not counts_as_delivery(submission):
+                continue  # a supporting unit's contribution its lead has not adopted
             name = safe_filename(f"v{submission.version}_{submission.filename}")
             entries.append(
                 PackageEntry(

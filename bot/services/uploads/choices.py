@@ -1,7 +1,7 @@
 """The buttons under a question and under a receipt: pick, all indicators, cancel, withdraw,
 move. Anyone acting for the file's unit may press them (in a unit group, every member), and
-coordinators may press any. A contribution is the supporting unit's file: that unit (not the
-lead) may withdraw or move it."""
+coordinators may press any. A contribution is the supporting unit's file until the lead adopts
+it: that unit (not the lead) may withdraw or move it; once adopted, it is the lead's."""
 
 from __future__ import annotations
 
@@ -98,8 +98,11 @@ def withdraw(uow: UnitOfWork, actor: Actor, submission_id: int, now: datetime) -
 
 
 def _filing_unit(submission: Submission) -> Unit:
-    """The unit whose file it is: the supporting unit of a contribution, else the obligation's."""
-    return submission.contributor or submission.obligation.unit
+    """The unit whose file it is: the supporting unit of a contribution not adopted yet, else
+    the obligation's (an adopted contribution is the lead's own from then on)."""
+    if submission.contributor is not None and submission.adopted_at is None:
+        return submission.contributor
+    return submission.obligation.unit
 
 
 @read_only
