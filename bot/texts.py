@@ -504,9 +504,11 @@ OWE_CONTRIBUTION_WAITING = "待采用"
 OWE_CONTRIBUTION_ADOPTED = "已采用"
 OWE_SUPPORT_CONTRIBUTED = "   已提供：{files}"
 OWE_SUPPORT_FILE = "《{filename}》{state}"
+OWE_FILE_FROM = "（{unit}提供的配合材料）"
 REMINDER_SUPPORT_HEADER = "配合事项（牵头单位尚未报送，请及时向其提供配合材料）："
 REMINDER_SUPPORT_INTRO = "《{campaign}》中您单位配合的 {count} 项指标，牵头单位尚未报送："
 XLSX_SHEET_CONTRIBUTIONS = "配合材料"
+NO = "否"
 XLSX_CONTRIBUTION_HEADERS = (
     "指标",
     "指标名称",
@@ -516,5 +518,3 @@ XLSX_CONTRIBUTION_HEADERS = (
     "上传时间",
     "是否采用",
 )
-OWE_FILE_FROM = "（{unit}提供的配合材料）"
-NO = "否"
