@@ -351,8 +351,21 @@ class Submission(FileColumns, Base):
     reviewed_by: Mapped[int | None] = mapped_column(BigInteger)
     reviewed_at: Mapped[datetime | None]
     withdrawn_at: Mapped[datetime | None]
+    # A supporting unit's contribution (配合材料) to the lead's obligation: it counts as the
+    # lead's delivery only once adopted by the lead's people or a coordinator.
+    contributed_by_unit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("unit.id", ondelete="SET NULL")
+    )
+    adopted_at: Mapped[datetime | None]
+    adopted_by: Mapped[int | None] = mapped_column(BigInteger)
 
     obligation: Mapped[Obligation] = relationship(back_populates="submissions")
+    contributor: Mapped[Unit | None] = relationship()
+
+    @property
+    def contributor_name(self) -> str | None:
+        """The supporting unit of a contribution; None for the obligation's own unit's file."""
+        return self.contributor.name if self.contributor is not None else None
 
 
 class PendingUpload(FileColumns, Base):

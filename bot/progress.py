@@ -26,14 +26,25 @@ class SubmissionFacts(Protocol):
     def review_status(self) -> str: ...
     @property
     def withdrawn_at(self) -> datetime | None: ...
+    @property
+    def contributed_by_unit_id(self) -> int | None: ...
+    @property
+    def adopted_at(self) -> datetime | None: ...
+
+
+def counts_as_delivery(submission: SubmissionFacts) -> bool:
+    """The unit's own file, or a supporting unit's contribution the lead has adopted: a
+    contribution alone never delivers the lead's obligation."""
+    return submission.contributed_by_unit_id is None or submission.adopted_at is not None
 
 
 def derive_status(submissions: Sequence[SubmissionFacts], *, excused: bool = False) -> Status:
-    """missing / submitted / accepted / returned, from the live (not withdrawn) submissions;
-    excused when a coordinator approved an exemption (不适用), whatever was submitted."""
+    """missing / submitted / accepted / returned, from the live (not withdrawn) submissions
+    that count as the unit's delivery; excused when a coordinator approved an exemption
+    (不适用), whatever was submitted."""
     if excused:
         return "excused"
-    live = [s for s in submissions if s.withdrawn_at is None]
+    live = [s for s in submissions if s.withdrawn_at is None and counts_as_delivery(s)]
     if not live:
         return "missing"
     if any(s.review_status == "accepted" for s in live):
@@ -47,7 +58,9 @@ def is_late(submissions: Sequence[SubmissionFacts], deadline: datetime | None) -
     if deadline is None:
         return False
     acceptable = [
-        s for s in submissions if s.withdrawn_at is None and s.review_status != "returned"
+        s
+        for s in submissions
+        if s.withdrawn_at is None and s.review_status != "returned" and counts_as_delivery(s)
     ]
     return bool(acceptable) and min(s.uploaded_at for s in acceptable) > deadline
 
@@ -129,9 +142,11 @@ class SubmissionInfo:
     match_method: str
     sha256: str
     password_protected: bool = False  # the reviewer needs the password to open it
+    contributed_by: str = ""  # a supporting unit's contribution (配合材料): that unit
+    adopted: bool = False  # a contribution the lead adopted as its own delivery
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        found = {
             "id": self.id,
             "version": self.version,
             "filename": self.filename,
@@ -143,6 +158,9 @@ class SubmissionInfo:
             "match": self.match_method,
             "sha256": self.sha256,
         }
+        if self.contributed_by:
+            found |= {"contributed_by": self.contributed_by, "adopted": self.adopted}
+        return found
 
 
 @dataclass(frozen=True)
@@ -164,6 +182,8 @@ class ObligationState:
     submissions: tuple[SubmissionInfo, ...] = field(default=())
     extended: bool = False  # the deadline is the unit's own (/extend)
     exemption: ExemptionNote | None = None  # 不适用: approved, waiting or refused
+    # Supporting units' files not adopted yet: listed to the lead, not counted as delivered.
+    contributions: tuple[SubmissionInfo, ...] = field(default=())
 
     @property
     def owed(self) -> bool:
@@ -187,7 +207,17 @@ class ObligationState:
             "exemption": self.exemption.as_json() if self.exemption else None,
             "role": "lead",
             "submissions": [s.as_json() for s in self.submissions],
+            "contributions": [s.as_json() for s in self.contributions],
         }
+
+
+@dataclass(frozen=True)
+class ContributedFile:
+    """A file a supporting unit contributed to the lead, as that unit sees it."""
+
+    filename: str
+    uploaded_at: datetime
+    adopted: bool
 
 
 @dataclass(frozen=True)
@@ -210,6 +240,7 @@ class SupportState:
     lead_status: Status
     lead_late: bool
     overdue: bool  # the lead still owes after the deadline
+    contributions: tuple[ContributedFile, ...] = ()  # this unit's files for the lead
 
     @property
     def lead_delivered(self) -> bool:
@@ -228,6 +259,14 @@ class SupportState:
             "role": "support",
             "lead": self.lead,
             "submissions": [],
+            "contributions": [
+                {
+                    "filename": c.filename,
+                    "uploaded_at": c.uploaded_at.isoformat(),
+                    "adopted": c.adopted,
+                }
+                for c in self.contributions
+            ],
         }
 
 
@@ -252,6 +291,12 @@ class OweReport:
     @property
     def excused(self) -> tuple[ObligationState, ...]:
         return tuple(item for item in self.items if item.excused)
+
+    @property
+    def support_owed(self) -> tuple[SupportState, ...]:
+        """Supported indicators whose lead still owes: what a reminder asks this unit to help
+        with (once every lead has delivered, a unit that only supports is left alone)."""
+        return tuple(item for item in self.supported if not item.lead_delivered)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -348,6 +393,18 @@ class Summary:
     def noted(self) -> list[ObligationState]:
         """What the 情况说明 explains: excused obligations, and those with their own deadline."""
         return [state for state in self.states() if state.excused or state.extended]
+
+    def contributions(self) -> list[tuple[ObligationState, SubmissionInfo]]:
+        """Every live contribution of a supporting unit, adopted or not, with the lead's
+        state, in table order, oldest first; none of them is in the denominator."""
+        position = {column.number: index for index, column in enumerate(self.indicators)}
+        found = [
+            (state, sub)
+            for state in self.states()
+            for sub in (*state.submissions, *state.contributions)
+            if sub.contributed_by
+        ]
+        return sorted(found, key=lambda pair: (position[pair[0].indicator], pair[1].uploaded_at))
 
     def as_json(self) -> dict[str, Any]:
         return {

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.progress import ObligationState
+from bot.progress import ObligationState, SupportState
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,8 @@ class DispatchReport:
 
 @dataclass(frozen=True)
 class ReminderMessage:
-    """Everything one unit still owes, for its group (or its contacts' private chats)."""
+    """Everything one unit still owes, for its group (or its contacts' private chats), then
+    the indicators it supports whose lead still owes (配合事项)."""
 
     unit: str
     campaign: str  # the campaign's title
@@ -81,6 +82,7 @@ class ReminderMessage:
     now: datetime  # for the time left before each deadline
     timezone: str
     manual: bool = False  # a coordinator's 催办 rather than a scheduled round
+    supported: tuple[SupportState, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -613,3 +613,31 @@ EXPORT_NOTE_EXCUSED = (
 )
 EXPORT_NOTE_EXTENDED = "{unit} 指标{number} {title}：延期至 {deadline}。"
 EXPORT_NOTES_NONE = "本次无不适用或延期事项。"
+
+# --- contributions of supporting units (配合材料) ----------------------------------------------------
+UPLOAD_FILED_CONTRIBUTION = "✅ 已作为配合材料登记到 指标{number} {title}，已转给牵头单位【{lead}】（牵头单位采用后计入其报送）\n📎 {filename}（{size}）"
+CONTRIBUTION_NOTICE = "🤝【{unit}】为指标{number}提供了配合材料《{filename}》（{size}）\n指标{number} {title}：如可作为【{lead}】的报送材料，请点“采用为本单位材料”；未采用前不计入报送。"
+CONTRIBUTION_ADOPTED = "✅ 已采用【{unit}】的配合材料《{filename}》为【{lead}】指标{number} {title}的报送材料，等待协调人审核。"
+CONTRIBUTION_ALREADY_ADOPTED = "这份配合材料已经采用过了。"
+CONTRIBUTION_NOT_LEAD = "只有牵头单位【{lead}】或协调人可以采用这份配合材料。"
+BUTTON_ADOPT = "采用为本单位材料"
+BUTTON_SUPPORTED_INDICATOR = "{number}. {title}（配合）"
+OWE_CONTRIBUTION = "   🤝 配合材料《{filename}》（{unit}，{when}）{state}"
+OWE_CONTRIBUTION_WAITING = "待采用"
+OWE_CONTRIBUTION_ADOPTED = "已采用"
+OWE_SUPPORT_CONTRIBUTED = "   已提供：{files}"
+OWE_SUPPORT_FILE = "《{filename}》{state}"
+OWE_FILE_FROM = "（{unit}提供的配合材料）"
+REMINDER_SUPPORT_HEADER = "配合事项（牵头单位尚未报送，请及时向其提供配合材料）："
+REMINDER_SUPPORT_INTRO = "《{campaign}》中您单位配合的 {count} 项指标，牵头单位尚未报送："
+XLSX_SHEET_CONTRIBUTIONS = "配合材料"
+NO = "否"
+XLSX_CONTRIBUTION_HEADERS = (
+    "指标",
+    "指标名称",
+    "牵头单位",
+    "配合单位",
+    "文件名",
+    "上传时间",
+    "是否采用",
+)

@@ -1,4 +1,5 @@
-"""Excel out: the summary workbook (units × indicators, coloured, totals, submissions sheet).
+"""Excel out: the summary workbook (units × indicators, coloured, totals, submissions sheet,
+and the supporting units' contributions when there are any).
 
 Inert: every string we write (display names, file names, captions, unit and indicator names,
 reasons — anything a user typed or an imported table held) is stored as text, never as a
@@ -111,6 +112,7 @@ def summary_workbook(summary: Summary) -> bytes:
     matrix.row_dimensions[3].height = 48
     _submissions_sheet(workbook, summary)
     _notes_sheet(workbook, summary)
+    _contributions_sheet(workbook, summary)
     for sheet in workbook.worksheets:
         _inert(sheet)
     buffer = BytesIO()
@@ -191,4 +193,32 @@ def _notes_sheet(workbook: Workbook, summary: Summary) -> None:
             what = [texts.NOTE_EXTENDED.format(deadline=shown), "", "", "", ""]
         sheet.append([state.unit, state.indicator, state.title, *what])
     for col, width in enumerate((14, 6, 30, 20, 40, 14, 14, 18), start=1):
+        sheet.column_dimensions[get_column_letter(col)].width = width
+
+
+def _contributions_sheet(workbook: Workbook, summary: Summary) -> None:
+    """配合材料: each supporting unit's file under the lead's indicator, adopted or not (outside
+    the progress figures). Only in a campaign where some unit contributed."""
+    contributions = summary.contributions()
+    if not contributions:
+        return
+    sheet = workbook.create_sheet(texts.XLSX_SHEET_CONTRIBUTIONS)
+    sheet.append(list(texts.XLSX_CONTRIBUTION_HEADERS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+    for state, sub in contributions:
+        sheet.append(
+            [
+                state.indicator,
+                state.title,
+                state.unit,
+                sub.contributed_by,
+                sub.filename,
+                sub.uploaded_at.strftime("%Y-%m-%d %H:%M:%S"),
+                texts.YES if sub.adopted else texts.NO,
+            ]
+        )
+    sheet.freeze_panes = "A2"
+    for col, width in enumerate((6, 30, 16, 16, 40, 20, 10), start=1):
         sheet.column_dimensions[get_column_letter(col)].width = width

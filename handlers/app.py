@@ -233,6 +233,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     add(CallbackQueryHandler(uploads.withdraw_submission, pattern=f"^{keyboards.WITHDRAW}:"))
     add(CallbackQueryHandler(uploads.ask_reclassify, pattern=f"^{keyboards.RECLASSIFY}:"))
     add(CallbackQueryHandler(uploads.move_submission, pattern=f"^{keyboards.MOVE}:"))
+    add(CallbackQueryHandler(uploads.adopt, pattern=f"^{keyboards.ADOPT}:"))
 
     # Coordinator: progress summary, review, export; the 自评报告 draft (units: their own).
     add(CommandHandler("summary", summary.show_summary, filters=updates))

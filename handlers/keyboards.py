@@ -22,6 +22,7 @@ RECLASSIFY = "r"  # submission → ask where to
 MOVE = "m"  # submission → indicator
 OWE_UNIT = "o"  # coordinator's pick-list
 BIND = "b"  # ambiguous /bind
+ADOPT = "ad"  # a supporting unit's contribution → the lead adopts it
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,9 @@ def _short(title: str) -> str:
 
 
 def _indicator_button(choice: Choice, verb: str, target: int) -> InlineKeyboardButton:
-    label = texts.BUTTON_INDICATOR.format(number=choice.number, title=_short(choice.title))
+    # An indicator the unit supports says so: the file goes to its lead as a contribution.
+    template = texts.BUTTON_SUPPORTED_INDICATOR if choice.lead else texts.BUTTON_INDICATOR
+    label = template.format(number=choice.number, title=_short(choice.title))
     return InlineKeyboardButton(label, callback_data=encode(verb, target, choice.number))
 
 
@@ -81,6 +84,12 @@ def receipt_keyboard(submission_id: int) -> InlineKeyboardMarkup:
             ]
         ]
     )
+
+
+def adopt_keyboard(submission_id: int) -> InlineKeyboardMarkup:
+    """[采用为本单位材料] under the notice a lead gets of a contribution."""
+    button = InlineKeyboardButton(texts.BUTTON_ADOPT, callback_data=encode(ADOPT, submission_id))
+    return InlineKeyboardMarkup([[button]])
 
 
 def move_keyboard(submission_id: int, choices: Iterable[Choice]) -> InlineKeyboardMarkup:

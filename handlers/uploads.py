@@ -25,6 +25,7 @@ from bot.services.uploads import (
     UploadOutcome,
     UploadRequest,
     admit_upload,
+    adopt_contribution,
     all_choices,
     cancel_pending,
     choose_indicator,
@@ -37,8 +38,10 @@ from bot.services.uploads import (
 from bot.storage import safe_filename
 from bot.wording import html_escape
 from bot.wording.uploads import (
+    adopted,
     all_question,
     cancelled,
+    contribution_notice,
     duplicate,
     move_question,
     moved,
@@ -108,6 +111,21 @@ async def receive_file(update: Update, context: BotContext) -> None:
     if not isinstance(outcome, Ignored):
         text, markup = _reply_to(outcome, context.settings.tz)
         await message.reply_text(text, reply_markup=markup)
+        await _tell_lead(outcome, context)
+
+
+async def _tell_lead(outcome: UploadOutcome, context: BotContext) -> None:
+    """A contribution: its lead's group (or contacts) get it with [采用为本单位材料]."""
+    if not isinstance(outcome, Filed) or not outcome.lead:
+        return
+    notice = contribution_notice(outcome, html_escape)
+    markup = keyboards.adopt_keyboard(outcome.submission_id)
+    for chat_id in outcome.lead_chats:
+        try:
+            await context.bot.send_message(chat_id, notice, reply_markup=markup)
+        except TelegramError as error:
+            # The contribution is filed either way; the lead also sees it in /owe.
+            log.warning("contribution notice to %s failed: %s", chat_id, error)
 
 
 async def _fetch(sent: SentFile, context: BotContext) -> bytes | Path:
@@ -150,6 +168,7 @@ async def pick_indicator(update: Update, context: BotContext) -> None:
     filed = await context.act(update, choose_indicator, pending_id, number, context.now())
     markup = keyboards.receipt_keyboard(filed.submission_id)
     await _edit(update, receipt(filed, html_escape), markup)
+    await _tell_lead(filed, context)
 
 
 async def show_all_indicators(update: Update, context: BotContext) -> None:
@@ -199,6 +218,16 @@ async def move_submission(update: Update, context: BotContext) -> None:
     move = await context.act(update, reclassify, submission_id, number, context.now())
     markup = keyboards.receipt_keyboard(move.filed.submission_id)
     await _edit(update, moved(move, html_escape), markup)
+    await _tell_lead(move.filed, context)
+
+
+async def adopt(update: Update, context: BotContext) -> None:
+    """[采用为本单位材料] under a contribution notice: it becomes the lead's delivery."""
+    callback = await button_of(update)
+    if not callback.args:
+        return
+    done = await context.act(update, adopt_contribution, int(callback.args[0]), context.now())
+    await _edit(update, adopted(done, html_escape), None)
 
 
 async def _edit(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.db import UnitOfWork, read_only
 from bot.package import PART_LIMIT, ExportResult, PackageEntry, PackagePlan, write_package
+from bot.progress import counts_as_delivery
 from bot.services.access import Actor, require_coordinator
 from bot.services.campaigns import find_campaign
 from bot.services.obligations import load_obligations
@@ -34,6 +35,8 @@ def package_entries(uow: UnitOfWork, campaign_code: str | None = None) -> list[P
         for submission in obligation.submissions:
             if submission.withdrawn_at is not None or submission.review_status == "returned":
                 continue
+            if not counts_as_delivery(submission):
+                continue  # a supporting unit's contribution its lead has not adopted
             name = safe_filename(f"v{submission.version}_{submission.filename}")
             entries.append(
                 PackageEntry(

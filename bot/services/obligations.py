@@ -10,7 +10,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Row, and_, bindparam, exists, or_, select
-from sqlalchemy.orm import Session, lazyload, selectinload
+from sqlalchemy.orm import Session, aliased, lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from bot import texts
@@ -33,6 +33,7 @@ from bot.progress import (
     OweReport,
     SubmissionFacts,
     SubmissionInfo,
+    counts_as_delivery,
     derive_status,
     exemption_note,
     is_late,
@@ -62,6 +63,8 @@ class SubmissionRow(SubmissionFacts, Protocol):
     def sha256(self) -> str: ...
     @property
     def password_protected(self) -> bool: ...
+    @property
+    def contributor_name(self) -> str | None: ...
 
 
 def obligation_state(obligation: Obligation, now: datetime) -> ObligationState:
@@ -111,6 +114,7 @@ def _state(
     place. `deadline` is the obligation's effective one (the unit's own when `extended`)."""
     excused = exemption is not None and exemption.approved
     status = derive_status(live, excused=excused)
+    infos = [_info(s, zone) for s in live]
     return ObligationState(
         obligation_id=obligation_id,
         indicator=indicator.number,
@@ -126,22 +130,28 @@ def _state(
         overdue=status in OWED_STATUSES and deadline is not None and now > deadline,
         extended=extended,
         exemption=exemption,
-        submissions=tuple(
-            SubmissionInfo(
-                id=s.id,
-                version=s.version,
-                filename=s.filename,
-                size=s.size,
-                uploaded_at=s.uploaded_at.astimezone(zone),
-                uploader=s.uploader_name,
-                review_status=s.review_status,
-                review_comment=s.review_comment,
-                match_method=s.match_method,
-                sha256=s.sha256,
-                password_protected=s.password_protected,
-            )
-            for s in live
+        submissions=tuple(i for s, i in zip(live, infos, strict=True) if counts_as_delivery(s)),
+        contributions=tuple(
+            i for s, i in zip(live, infos, strict=True) if not counts_as_delivery(s)
         ),
+    )
+
+
+def _info(s: SubmissionRow, zone: ZoneInfo) -> SubmissionInfo:
+    return SubmissionInfo(
+        id=s.id,
+        version=s.version,
+        filename=s.filename,
+        size=s.size,
+        uploaded_at=s.uploaded_at.astimezone(zone),
+        uploader=s.uploader_name,
+        review_status=s.review_status,
+        review_comment=s.review_comment,
+        match_method=s.match_method,
+        sha256=s.sha256,
+        password_protected=s.password_protected,
+        contributed_by=s.contributor_name or "",
+        adopted=s.adopted_at is not None,
     )
 
 
@@ -174,6 +184,7 @@ def load_obligations(session: Session, campaign: Campaign) -> list[Obligation]:
         .join(Submission.obligation)
         .join(Obligation.indicator)
         .where(*live)
+        .options(selectinload(Submission.contributor))
         .order_by(Submission.obligation_id, Submission.version)
     ):
         submissions[submission.obligation_id].append(submission)
@@ -215,6 +226,7 @@ _UNIT_OBLIGATIONS = (
     .where(*_UNIT_LIVE)
     .order_by(Indicator.position)
 )
+_Contributor = aliased(Unit, name="contributor")
 _UNIT_LIVE_SUBMISSIONS = (
     select(
         Submission.obligation_id,
@@ -230,9 +242,13 @@ _UNIT_LIVE_SUBMISSIONS = (
         Submission.sha256,
         Submission.password_protected,
         Submission.withdrawn_at,
+        Submission.contributed_by_unit_id,
+        Submission.adopted_at,
+        _Contributor.name.label("contributor_name"),
     )
     .join(Obligation, Submission.obligation_id == Obligation.id)
     .join(Indicator, Obligation.indicator_id == Indicator.id)
+    .outerjoin(_Contributor, Submission.contributed_by_unit_id == _Contributor.id)
     .where(*_UNIT_LIVE, Submission.withdrawn_at.is_(None))
     .order_by(Submission.obligation_id, Submission.version)
 )
@@ -307,11 +323,17 @@ def owe_report(session: Session, campaign: Campaign, unit: Unit, now: datetime) 
     )
 
 
+# counts_as_delivery in SQL: the unit's own file, or a contribution the lead adopted.
+COUNTS_AS_DELIVERY = or_(
+    Submission.contributed_by_unit_id.is_(None), Submission.adopted_at.is_not(None)
+)
 # Owed, decided in SQL, by the same rule as derive_status: not excused (no approved
 # exemption), and nothing live was submitted, or the newest live submission was returned and
 # none was accepted. Every receipt runs it: prepared.
 _LIVE_OF_OBLIGATION = and_(
-    Submission.obligation_id == Obligation.id, Submission.withdrawn_at.is_(None)
+    Submission.obligation_id == Obligation.id,
+    Submission.withdrawn_at.is_(None),
+    COUNTS_AS_DELIVERY,
 )
 _NEWEST_LIVE_STATUS = (
     select(Submission.review_status)

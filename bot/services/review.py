@@ -15,6 +15,7 @@ from bot.refusals import Refusal
 from bot.services.access import Actor, NotAllowed, require_coordinator
 from bot.services.audit import audit
 from bot.services.campaigns import find_campaign
+from bot.services.obligations import COUNTS_AS_DELIVERY
 
 REVIEW_PAGE = 10
 
@@ -85,6 +86,7 @@ def review_queue(
             Submission.review_status == "submitted",
             Submission.withdrawn_at.is_(None),
             Obligation.archived.is_(False),
+            COUNTS_AS_DELIVERY,  # a contribution is reviewed once its lead adopts it
         )
     )
     total = uow.session.scalar(select(func.count()).select_from(waiting.subquery())) or 0

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from bot import texts
 from bot.db import UnitOfWork, read_only
 from bot.models import Campaign, Indicator, Obligation, Submission
-from bot.progress import OWED_STATUSES
+from bot.progress import OWED_STATUSES, counts_as_delivery
 from bot.selfreport import (
     DeliveredFile,
     ReportGroup,
@@ -117,7 +117,9 @@ def campaign_self_report(
 def _delivery(obligation: Obligation, now: datetime, zone: ZoneInfo) -> UnitDelivery:
     """One unit under one indicator, by the same status rules as /owe and /summary."""
     deadline = obligation.effective_deadline
-    live: list[Submission] = [s for s in obligation.submissions if s.withdrawn_at is None]
+    live: list[Submission] = [
+        s for s in obligation.submissions if s.withdrawn_at is None and counts_as_delivery(s)
+    ]
     status = derive_status(live, excused=any(e.status == "approved" for e in obligation.exemptions))
     return UnitDelivery(
         unit=obligation.unit.name,

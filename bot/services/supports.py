@@ -29,7 +29,7 @@ from bot.models import (
     Submission,
     Unit,
 )
-from bot.progress import OWED_STATUSES, SupportState, derive_status, is_late
+from bot.progress import OWED_STATUSES, ContributedFile, SupportState, derive_status, is_late
 from bot.schedule import days_left
 
 _Lead = aliased(Unit, name="lead_unit")
@@ -72,10 +72,19 @@ _LIVE_SUBMISSIONS = select(
     Submission.uploaded_at,
     Submission.review_status,
     Submission.withdrawn_at,
+    Submission.contributed_by_unit_id,
+    Submission.adopted_at,
+    Submission.filename,
 ).where(
     Submission.obligation_id.in_(bindparam("ids", expanding=True)),
     Submission.withdrawn_at.is_(None),
 )
+
+
+def supported_obligations(session: Session, campaign: Campaign, unit: Unit) -> list[Any]:
+    """The lead obligations of the indicators `unit` supports, as rows (obligation_id, number,
+    title, lead, …), one per (indicator, lead), in table order."""
+    return list(run_prepared(session, _SUPPORTED, campaign_id=campaign.id, unit_id=unit.id))
 
 
 def support_states(
@@ -84,7 +93,7 @@ def support_states(
     """The indicators `unit` supports, one per lead, each with the lead's status, in table
     order; empty for a unit that supports nothing."""
     session.flush()  # rows are read on the connection: let them see this transaction's changes
-    rows = list(run_prepared(session, _SUPPORTED, campaign_id=campaign.id, unit_id=unit.id))
+    rows = supported_obligations(session, campaign, unit)
     if not rows:
         return []
     live: dict[int, list[Any]] = defaultdict(list)  # submission rows
@@ -111,6 +120,13 @@ def support_states(
                 lead_status=status,
                 lead_late=is_late(live[row.obligation_id], deadline),
                 overdue=status in OWED_STATUSES and deadline is not None and now > deadline,
+                contributions=tuple(
+                    ContributedFile(
+                        s.filename, s.uploaded_at.astimezone(zone), s.adopted_at is not None
+                    )
+                    for s in live[row.obligation_id]
+                    if s.contributed_by_unit_id == unit.id
+                ),
             )
         )
     return states

@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.progress import ObligationState, OweReport, Summary, SupportState
+from bot.progress import ObligationState, OweReport, SubmissionInfo, Summary, SupportState
 from bot.schedule import describe_time_left
 from bot.wording import Escape
 from bot.wording import plain as _plain
@@ -41,6 +41,7 @@ def owed_item_lines(
         extended = texts.OWE_EXTENDED_SUFFIX if item.extended else ""
         lines.append("   " + deadline_line(item.deadline, now, zone) + extended)
     lines.extend(exemption_lines(item, escape))
+    lines.extend(contribution_lines(item.contributions, escape))
     return lines
 
 
@@ -61,6 +62,21 @@ def excused_item_line(item: ObligationState, escape: Escape = _plain) -> str:
     )
 
 
+def contribution_lines(
+    contributions: tuple[SubmissionInfo, ...], escape: Escape = _plain
+) -> list[str]:
+    """Supporting units' files the lead received under an indicator, each adopted or not."""
+    return [
+        texts.OWE_CONTRIBUTION.format(
+            filename=escape(c.filename),
+            unit=escape(c.contributed_by),
+            when=c.uploaded_at.strftime(texts.DATETIME_FORMAT),
+            state=texts.OWE_CONTRIBUTION_ADOPTED if c.adopted else texts.OWE_CONTRIBUTION_WAITING,
+        )
+        for c in contributions
+    ]
+
+
 def delivered_item_line(item: ObligationState, escape: Escape = _plain) -> str:
     files = "；".join(
         texts.OWE_FILE.format(
@@ -68,6 +84,7 @@ def delivered_item_line(item: ObligationState, escape: Escape = _plain) -> str:
             when=s.uploaded_at.strftime(texts.DATETIME_FORMAT),
             status=texts.STATUS_NAME.get(s.review_status, s.review_status),
         )
+        + (texts.OWE_FILE_FROM.format(unit=escape(s.contributed_by)) if s.contributed_by else "")
         for s in item.submissions
     )
     line = texts.OWE_DELIVERED_ITEM.format(
@@ -96,6 +113,17 @@ def supported_item_lines(
         lines.append(texts.OWE_SUPPORT_MATERIAL.format(material=material))
     if item.deadline:
         lines.append("   " + deadline_line(item.deadline, now, zone))
+    if item.contributions:
+        files = "；".join(
+            texts.OWE_SUPPORT_FILE.format(
+                filename=escape(c.filename),
+                state=texts.OWE_CONTRIBUTION_ADOPTED
+                if c.adopted
+                else texts.OWE_CONTRIBUTION_WAITING,
+            )
+            for c in item.contributions
+        )
+        lines.append(texts.OWE_SUPPORT_CONTRIBUTED.format(files=files))
     return lines
 
 
@@ -117,7 +145,9 @@ def owe_text(report: OweReport, now: datetime, escape: Escape = _plain) -> str:
     if report.delivered:
         lines.append("")
         lines.append(texts.OWE_DELIVERED_HEADER)
-        lines.extend(delivered_item_line(item, escape) for item in report.delivered)
+        for item in report.delivered:
+            lines.append(delivered_item_line(item, escape))
+            lines.extend(contribution_lines(item.contributions, escape))
     if report.excused:
         lines.append("")
         lines.append(texts.OWE_EXCUSED_HEADER)

@@ -22,7 +22,7 @@ from bot.reminder_results import (
     UpcomingRound,
 )
 from bot.wording import Escape, plain
-from bot.wording.owe import owed_item_lines
+from bot.wording.owe import owed_item_lines, supported_item_lines
 
 # Telegram's limit for one message; a reminder keeps what fits and counts the rest.
 MESSAGE_LIMIT = 4096
@@ -50,15 +50,22 @@ def outgoing_text(message: Outgoing, escape: Escape = plain) -> str:
 
 
 def reminder_text(message: ReminderMessage, escape: Escape = plain) -> str:
-    """Everything the unit owes, in one message: as many items as fit, then a count."""
+    """Everything the unit owes, in one message, then the indicators it supports whose lead
+    still owes (配合事项): as many items as fit, then a count."""
     zone = ZoneInfo(message.timezone)
     header = texts.REMINDER_MANUAL_HEADER if message.manual else texts.REMINDER_HEADER
+    campaign = escape(message.campaign)
     head = [
         markup(header, escape).format(unit=escape(message.unit)),
-        texts.REMINDER_INTRO.format(campaign=escape(message.campaign), owed=len(message.owed)),
+        texts.REMINDER_INTRO.format(campaign=campaign, owed=len(message.owed))
+        if message.owed
+        else texts.REMINDER_SUPPORT_INTRO.format(campaign=campaign, count=len(message.supported)),
     ]
     blocks = [owed_item_lines(item, message.now, zone, escape) for item in message.owed]
-    return _fit(head, blocks, [texts.REMINDER_FOOTER])
+    supported = [supported_item_lines(s, message.now, zone, escape) for s in message.supported]
+    if message.owed and supported:
+        supported[0].insert(0, texts.REMINDER_SUPPORT_HEADER)
+    return _fit(head, blocks + supported, [texts.REMINDER_FOOTER])
 
 
 def _fit(head: list[str], blocks: list[list[str]], tail: list[str]) -> str:

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.services.uploads.results import (
+    Adopted,
     Cancelled,
     Duplicate,
     Filed,
@@ -21,17 +22,46 @@ from bot.wording import plain as _plain
 
 
 def receipt(filed: Filed, escape: Escape = _plain) -> str:
-    """Where the file went, its name and size, then what the unit still owes."""
+    """Where the file went, its name and size, then what the unit still owes. A contribution
+    says it went to the lead (and the unit's own owed list only when it owes something)."""
     template = texts.UPLOAD_FILED_BY_CHOICE if filed.method == "chosen" else texts.UPLOAD_FILED
+    if filed.lead:
+        template = texts.UPLOAD_FILED_CONTRIBUTION
     where = template.format(
         number=escape(filed.number),
         title=escape(filed.title),
         filename=escape(filed.filename),
         size=human_size(filed.size),
+        lead=escape(filed.lead),
     )
     if filed.password_protected:
         where += "\n" + texts.UPLOAD_PASSWORD_NOTE
+    if filed.lead and not filed.still_owed:
+        return where
     return f"{where}\n{still_owed(filed, escape)}"
+
+
+def contribution_notice(filed: Filed, escape: Escape = _plain) -> str:
+    """For the lead: a supporting unit's file for one of its indicators, to adopt or not."""
+    return texts.CONTRIBUTION_NOTICE.format(
+        unit=escape(filed.unit),
+        number=escape(filed.number),
+        title=escape(filed.title),
+        filename=escape(filed.filename),
+        size=human_size(filed.size),
+        lead=escape(filed.lead),
+    )
+
+
+def adopted(done: Adopted, escape: Escape = _plain) -> str:
+    """The contribution now counts as the lead's delivery."""
+    return texts.CONTRIBUTION_ADOPTED.format(
+        unit=escape(done.contributor),
+        filename=escape(done.filename),
+        lead=escape(done.lead),
+        number=escape(done.number),
+        title=escape(done.title),
+    )
 
 
 def still_owed(filed: Filed, escape: Escape = _plain) -> str:

@@ -49,13 +49,14 @@ def compose(session: Session, row: ReminderDispatch, now: datetime) -> Outgoing 
 def reminder_message(
     session: Session, row: ReminderDispatch, now: datetime
 ) -> ReminderMessage | None:
-    """Everything the unit owes now; None when it owes nothing any more."""
+    """Everything the unit owes now, and what it supports while the lead still owes; None
+    when neither is left."""
     campaign = session.get(Campaign, row.campaign_id)
     unit = session.get(Unit, row.unit_id) if row.unit_id is not None else None
     if campaign is None or unit is None:
         return None
     report = owe_report(session, campaign, unit, now)
-    if not report.owed:
+    if not report.owed and not report.support_owed:
         return None
     return ReminderMessage(
         unit=unit.name,
@@ -64,6 +65,7 @@ def reminder_message(
         now=now,
         timezone=campaign.timezone,
         manual=row.rule == MANUAL_RULE,
+        supported=report.support_owed,
     )
 
 

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from bot import texts
 from bot.db import UnitOfWork
-from bot.models import Campaign, ReminderDispatch, Unit
+from bot.models import Campaign, Indicator, IndicatorSupport, ReminderDispatch, Unit
 from bot.reminder_results import ManualRound, Outgoing, RoundPreview
 from bot.schedule import Round, due_rounds, plan_catch_up
 from bot.services.access import Actor, require_coordinator
@@ -75,11 +76,22 @@ def _plan_campaign(session: Session, campaign: Campaign, now: datetime) -> list[
     since = now - CATCH_UP_HORIZON
     owed: dict[int, dict[datetime, list[str]]] = defaultdict(lambda: defaultdict(list))
     units: dict[int, Unit] = {}
+    lead_owes: dict[int, tuple[datetime, str]] = {}  # indicator id → (deadline, number)
     for obligation in load_obligations(session, campaign):
         deadline = obligation.effective_deadline
         if deadline is not None and obligation_state(obligation, now).owed:
             owed[obligation.unit_id][deadline.astimezone(UTC)].append(obligation.indicator.number)
             units[obligation.unit_id] = obligation.unit
+            lead_owes[obligation.indicator_id] = (
+                deadline.astimezone(UTC),
+                obligation.indicator.number,
+            )
+    # A supporting unit is reminded of an indicator while a lead of it still owes, inside its
+    # one message per round (the 配合事项 section); once the leads delivered, it is left alone.
+    for support in _supports_of(session, lead_owes):
+        deadline, number = lead_owes[support.indicator_id]
+        owed[support.unit_id][deadline].append(number)
+        units[support.unit_id] = support.unit
     decided = ledger.decided_instants(session, campaign.id, since)
     plans: list[DispatchPlan] = []
     reminded: set[datetime] = set()
@@ -100,6 +112,18 @@ def _plan_campaign(session: Session, campaign: Campaign, now: datetime) -> list[
             ledger.insert_digest(session, campaign.id, chat, due_at)
     session.flush()
     return plans
+
+
+def _supports_of(session: Session, indicator_ids: Iterable[int]) -> list[IndicatorSupport]:
+    """The supporting units of these indicators, units loaded."""
+    return list(
+        session.scalars(
+            select(IndicatorSupport)
+            .where(IndicatorSupport.indicator_id.in_(list(indicator_ids)))
+            .options(selectinload(IndicatorSupport.unit))
+            .order_by(IndicatorSupport.id)
+        )
+    )
 
 
 def _plan_unit(
@@ -178,7 +202,8 @@ def plan_manual_round(
     unit_name: str | None = None,
     campaign_code: str | None = None,
 ) -> ManualRound:
-    """A round now (rule `manual`) to one unit, or to every unit that owes; coordinators only.
+    """A round now (rule `manual`) to one unit, or to every unit that owes (or supports an
+    indicator whose lead still owes); coordinators only.
 
     Only planned here; the dispatcher sends it (dispatch.dispatch_pending).
     """
@@ -189,12 +214,20 @@ def plan_manual_round(
         candidates = [find_unit(session, unit_name)]
     else:
         ids = {o.unit_id for o in load_obligations(session, campaign)}
+        ids |= set(
+            session.scalars(
+                select(IndicatorSupport.unit_id)
+                .join(Indicator, IndicatorSupport.indicator_id == Indicator.id)
+                .where(Indicator.campaign_id == campaign.id, Indicator.archived.is_(False))
+            )
+        )
         candidates = list(session.scalars(select(Unit).where(Unit.id.in_(ids)).order_by(Unit.id)))
     reminded: list[str] = []
     nothing: list[str] = []
     unreached: list[str] = []
     for unit in candidates:
-        if not owe_report(session, campaign, unit, now).owed:
+        report = owe_report(session, campaign, unit, now)
+        if not report.owed and not report.support_owed:
             nothing.append(unit.name)
             continue
         where = ledger.destinations(session, unit.id)

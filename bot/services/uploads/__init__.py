@@ -4,7 +4,8 @@
 - matchers: one matcher per campaign, and the content peek when names are not enough
 - receive: who may upload, duplicates, filing or a pending question
 - choices: the buttons under a question and under a receipt
-- filing: the filing step those share; results: what the use cases answer with
+- filing: the filing step those share (own obligations and contributions to a lead)
+- contributions: a lead adopting a supporting unit's file; results: what the use cases answer with
 """
 
 from bot.services.uploads.choices import (
@@ -16,6 +17,7 @@ from bot.services.uploads.choices import (
     reclassify_choices,
     withdraw,
 )
+from bot.services.uploads.contributions import adopt_contribution
 from bot.services.uploads.files import (
     ALLOWED_EXTENSIONS,
     FileFacts,
@@ -28,6 +30,7 @@ from bot.services.uploads.matchers import MatcherCache, campaign_profiles, match
 from bot.services.uploads.receive import CHOICES_SHOWN, admit_upload, receive_upload
 from bot.services.uploads.results import (
     Admitted,
+    Adopted,
     Cancelled,
     Choice,
     Duplicate,
@@ -45,6 +48,7 @@ __all__ = [
     "ALLOWED_EXTENSIONS",
     "CHOICES_SHOWN",
     "Admitted",
+    "Adopted",
     "Cancelled",
     "Choice",
     "ChoiceGone",
@@ -62,6 +66,7 @@ __all__ = [
     "UploadRequest",
     "Withdrawn",
     "admit_upload",
+    "adopt_contribution",
     "all_choices",
     "campaign_profiles",
     "cancel_pending",

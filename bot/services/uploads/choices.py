@@ -1,6 +1,7 @@
 """The buttons under a question and under a receipt: pick, all indicators, cancel, withdraw,
 move. Anyone acting for the file's unit may press them (in a unit group, every member), and
-coordinators may press any."""
+coordinators may press any. A contribution is the supporting unit's file until the lead adopts
+it: that unit (not the lead) may withdraw or move it; once adopted, it is the lead's."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from bot.refusals import Refusal
 from bot.services.access import Actor, NotAllowed
 from bot.services.audit import audit
 from bot.services.uploads.files import FileFacts
-from bot.services.uploads.filing import choices_for, file_submission, filed, own_obligations
+from bot.services.uploads.filing import choices_for, file_submission, filed, filing_targets
 from bot.services.uploads.results import (
     Cancelled,
     Choice,
@@ -33,11 +34,11 @@ class ChoiceGone(Refusal):
 
 @read_only
 def all_choices(uow: UnitOfWork, actor: Actor, pending_id: int) -> NeedsChoice:
-    """Every indicator the unit owes, for [全部指标]."""
+    """Every indicator the unit owes or supports, for [全部指标]."""
     pending = _open_pending(uow.session, actor, pending_id)
     campaign = uow.session.get_one(Campaign, pending.campaign_id)
     unit = uow.session.get_one(Unit, pending.unit_id)
-    own = own_obligations(uow.session, campaign, unit)
+    own = filing_targets(uow.session, campaign, unit)
     return NeedsChoice(pending.id, pending.filename, choices_for(pending, own))
 
 
@@ -49,7 +50,7 @@ def choose_indicator(
     pending = _open_pending(session, actor, pending_id)
     campaign = session.get_one(Campaign, pending.campaign_id)
     unit = session.get_one(Unit, pending.unit_id)
-    own = own_obligations(session, campaign, unit)
+    own = filing_targets(session, campaign, unit)
     if number not in own:
         raise NotAllowed(texts.UPLOAD_NOT_YOURS)
     score = pending.scores.get(number)
@@ -89,22 +90,30 @@ def withdraw(uow: UnitOfWork, actor: Actor, submission_id: int, now: datetime) -
         actor,
         "withdraw",
         campaign_id=obligation.indicator.campaign_id,
-        unit_id=obligation.unit_id,
+        unit_id=_filing_unit(submission).id,
         submission=submission.id,
     )
     uow.commit()
     return Withdrawn(submission.filename, obligation.indicator.number)
 
 
+def _filing_unit(submission: Submission) -> Unit:
+    """The unit whose file it is: the supporting unit of a contribution not adopted yet, else
+    the obligation's (an adopted contribution is the lead's own from then on)."""
+    if submission.contributor is not None and submission.adopted_at is None:
+        return submission.contributor
+    return submission.obligation.unit
+
+
 @read_only
 def reclassify_choices(uow: UnitOfWork, actor: Actor, submission_id: int) -> MoveChoices:
-    """The file name and the other indicators its unit owes, for [改归类]."""
+    """The file name and the other indicators its unit owes or supports, for [改归类]."""
     submission = _own_submission(uow.session, actor, submission_id)
     obligation = submission.obligation
     campaign = obligation.indicator.campaign
-    own = own_obligations(uow.session, campaign, obligation.unit)
+    own = filing_targets(uow.session, campaign, _filing_unit(submission))
     choices = tuple(
-        Choice(n, o.title, 0.0) for n, o in own.items() if o.obligation_id != obligation.id
+        Choice(n, o.title, 0.0, o.lead) for n, o in own.items() if o.obligation_id != obligation.id
     )
     return MoveChoices(submission.id, submission.filename, choices)
 
@@ -117,7 +126,8 @@ def reclassify(
     old = _own_submission(session, actor, submission_id)
     obligation = old.obligation
     campaign = obligation.indicator.campaign
-    own = own_obligations(session, campaign, obligation.unit)
+    unit = _filing_unit(old)
+    own = filing_targets(session, campaign, unit)
     if number not in own:
         raise NotAllowed(texts.UPLOAD_NOT_YOURS)
     old.withdrawn_at = now
@@ -125,7 +135,7 @@ def reclassify(
         session,
         actor,
         campaign,
-        obligation.unit,
+        unit,
         own[number],
         FileFacts.of(old),
         "corrected",
@@ -133,7 +143,7 @@ def reclassify(
         now,
     )
     old_number = obligation.indicator.number
-    return Moved(old_number, filed(uow, campaign, obligation.unit, moved))
+    return Moved(old_number, filed(uow, campaign, unit, moved))
 
 
 def _may_handle(actor: Actor, unit_name: str) -> None:
@@ -153,5 +163,5 @@ def _own_submission(session: Session, actor: Actor, submission_id: int) -> Submi
     submission = session.get(Submission, submission_id)
     if submission is None or submission.withdrawn_at is not None:
         raise ChoiceGone(texts.UPLOAD_CHOICE_GONE)
-    _may_handle(actor, submission.obligation.unit.name)
+    _may_handle(actor, _filing_unit(submission).name)
     return submission

@@ -1,4 +1,5 @@
-"""Filing a file to one of the unit's obligations: the step receiving, choosing and moving share."""
+"""Filing a file to one of the unit's obligations, or to the lead's obligation of an indicator
+the unit supports (a contribution): the step receiving, choosing and moving share."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from bot.db import UnitOfWork, run_prepared
-from bot.models import Campaign, PendingUpload, Submission, Unit
+from bot.models import Campaign, Chat, Contact, Obligation, PendingUpload, Submission, Unit
 from bot.services.access import Actor
 from bot.services.audit import audit
 from bot.services.obligations import still_owed, unit_obligation_rows
+from bot.services.supports import supported_obligations
 from bot.services.uploads.files import FileFacts
 from bot.services.uploads.results import Choice, Filed
 
@@ -25,11 +27,13 @@ _INSERT_SUBMISSION = insert(Submission).returning(Submission.id)
 
 @dataclass(frozen=True)
 class OwnObligation:
-    """One of the unit's live obligations, as filing needs it."""
+    """Where a unit's file may be filed: one of its live obligations, or (`lead` set) the
+    lead's obligation of an indicator it supports, where its file is a contribution."""
 
     obligation_id: int
     number: str
     title: str
+    lead: str = ""  # the lead unit, when a file filed here is a contribution to it
 
 
 def own_obligations(session: Session, campaign: Campaign, unit: Unit) -> dict[str, OwnObligation]:
@@ -38,9 +42,24 @@ def own_obligations(session: Session, campaign: Campaign, unit: Unit) -> dict[st
     return {row.number: OwnObligation(row.id, row.number, row.title) for row in rows}
 
 
+def filing_targets(session: Session, campaign: Campaign, unit: Unit) -> dict[str, OwnObligation]:
+    """Where the unit's files may go, by indicator number: its own obligations first, then
+    the indicators it supports (the lead's obligation; the first lead where there are
+    several). A unit that both owes and supports an indicator files there as itself: its own
+    upload is never a contribution to itself."""
+    targets = own_obligations(session, campaign, unit)
+    for row in supported_obligations(session, campaign, unit):
+        if row.lead != unit.name:
+            targets.setdefault(
+                row.number, OwnObligation(row.obligation_id, row.number, row.title, row.lead)
+            )
+    return targets
+
+
 @dataclass(frozen=True)
 class Filing:
-    """A submission just added, and the obligation it was filed to."""
+    """A submission just added, and the obligation it was filed to (a contribution when the
+    obligation is a lead's)."""
 
     submission_id: int
     filename: str
@@ -73,11 +92,12 @@ def file_submission(
         uploaded_at=now,
         match_method=method,
         match_score=score,
+        contributed_by_unit_id=unit.id if obligation.lead else None,
     ).scalar_one()
     audit(
         session,
         actor,
-        "submit",
+        "contribute" if obligation.lead else "submit",
         campaign_id=campaign.id,
         unit_id=unit.id,
         submission=submission_id,
@@ -89,8 +109,11 @@ def file_submission(
 
 
 def filed(uow: UnitOfWork, campaign: Campaign, unit: Unit, filing: Filing) -> Filed:
-    """Commit the filing; the receipt says what the unit still owes after it."""
+    """Commit the filing; the receipt says what the unit still owes after it, and a
+    contribution names the chats where the lead is to be told."""
     owed = tuple(still_owed(uow.session, campaign, unit))  # in the same transaction
+    lead = filing.obligation.lead
+    told = unit_chats(uow.session, filing.obligation.obligation_id) if lead else ()
     uow.commit()
     return Filed(
         filing.submission_id,
@@ -102,7 +125,26 @@ def filed(uow: UnitOfWork, campaign: Campaign, unit: Unit, filing: Filing) -> Fi
         unit.name,
         owed,
         filing.password_protected,
+        lead,
+        told,
     )
+
+
+def unit_chats(session: Session, obligation_id: int) -> tuple[int, ...]:
+    """Where the obligation's unit is told something: its reachable groups, else its
+    contacts in private."""
+    unit_id = session.scalar(select(Obligation.unit_id).where(Obligation.id == obligation_id))
+    groups = session.scalars(
+        select(Chat.telegram_chat_id)
+        .where(Chat.unit_id == unit_id, Chat.kind == "unit", Chat.unreachable.is_(False))
+        .order_by(Chat.id)
+    )
+    contacts = session.scalars(
+        select(Contact.telegram_user_id)
+        .where(Contact.unit_id == unit_id, Contact.active.is_(True), Contact.role == "contact")
+        .order_by(Contact.id)
+    )
+    return tuple(groups) or tuple(contacts)
 
 
 def choices_for(pending: PendingUpload, own: dict[str, OwnObligation]) -> tuple[Choice, ...]:
@@ -110,4 +152,6 @@ def choices_for(pending: PendingUpload, own: dict[str, OwnObligation]) -> tuple[
     order = [n for n in pending.candidates if n in own] + [
         n for n in own if n not in pending.candidates
     ]
-    return tuple(Choice(n, own[n].title, float(pending.scores.get(n, 0.0))) for n in order)
+    return tuple(
+        Choice(n, own[n].title, float(pending.scores.get(n, 0.0)), own[n].lead) for n in order
+    )

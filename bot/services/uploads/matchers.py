@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.matching import IndicatorProfile, Matcher, MatchResult, load_glossary, needs_content
-from bot.models import Campaign, Indicator, Obligation, Unit
+from bot.models import Campaign, Indicator, IndicatorSupport, Obligation, Unit
 from bot.peek import peek_text
 
 
@@ -53,12 +53,17 @@ class MatcherCache:
 
 
 def campaign_profiles(session: Session, campaign: Campaign) -> list[IndicatorProfile]:
-    """The matcher's view of the campaign's live indicators."""
+    """The matcher's view of the campaign's live indicators.
+
+    A profile's units are those who may file there, so the uploader's unit prior holds for its
+    own indicators and for those it supports (its file goes to the lead as a contribution).
+    """
     indicators = session.scalars(
         select(Indicator)
         .where(Indicator.campaign_id == campaign.id, Indicator.archived.is_(False))
         .options(
             selectinload(Indicator.obligations).selectinload(Obligation.unit),
+            selectinload(Indicator.supports).selectinload(IndicatorSupport.unit),
             selectinload(Indicator.group),
         )
         .order_by(Indicator.position)
@@ -70,7 +75,8 @@ def campaign_profiles(session: Session, campaign: Campaign) -> list[IndicatorPro
             key_points=i.key_points,
             material=i.material,
             keywords=tuple(i.keywords),
-            units=frozenset(o.unit.name for o in i.obligations if not o.archived),
+            units=frozenset(o.unit.name for o in i.obligations if not o.archived)
+            | {s.unit.name for s in i.supports},
             group_title=i.group.title if i.group else "",
         )
         for i in indicators

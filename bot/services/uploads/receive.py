@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from bot import texts
@@ -24,7 +24,7 @@ from bot.services.uploads.filing import (
     choices_for,
     file_submission,
     filed,
-    own_obligations,
+    filing_targets,
 )
 from bot.services.uploads.matchers import MatcherCache, match_upload
 from bot.services.uploads.results import (
@@ -94,7 +94,8 @@ def receive_upload(
     duplicate = _duplicate_of(session, campaign, unit, facts.sha256)
     if duplicate is not None:
         return duplicate
-    own = own_obligations(session, campaign, unit)
+    # Its own obligations and the indicators it supports (a contribution to the lead's).
+    own = filing_targets(session, campaign, unit)
     if not own:
         raise NotAllowed(texts.UPLOAD_NO_OBLIGATIONS, unit=unit.name)
     waiting = _open_pending_for(session, campaign, unit, facts.sha256)
@@ -143,7 +144,14 @@ _FIRST_LIVE_COPY = (
     .join(Indicator, Obligation.indicator_id == Indicator.id)
     .where(
         Indicator.campaign_id == bindparam("campaign_id"),
-        Obligation.unit_id == bindparam("unit_id"),
+        # The unit's own files, and its contributions filed to the leads it supports.
+        or_(
+            and_(
+                Obligation.unit_id == bindparam("unit_id"),
+                Submission.contributed_by_unit_id.is_(None),
+            ),
+            Submission.contributed_by_unit_id == bindparam("unit_id"),
+        ),
         Submission.sha256 == bindparam("sha256"),
         Submission.withdrawn_at.is_(None),
     )

@@ -18,6 +18,7 @@ class Choice:
     number: str
     title: str
     score: float
+    lead: str = ""  # an indicator the unit supports: its file goes to this lead as a contribution
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,20 @@ class Filed:
     unit: str
     still_owed: tuple[OwedIndicator, ...]
     password_protected: bool = False  # the reviewer will need the password from the unit
+    lead: str = ""  # a contribution: filed to this lead unit's obligation, not counted yet
+    lead_chats: tuple[int, ...] = ()  # where the lead is told of the contribution
+
+
+@dataclass(frozen=True)
+class Adopted:
+    """A supporting unit's contribution adopted as the lead's own delivery."""
+
+    submission_id: int
+    filename: str
+    number: str
+    title: str
+    lead: str
+    contributor: str
 
 
 @dataclass(frozen=True)
