@@ -93,11 +93,16 @@ class Campaign(Base):
     division_deadline: Mapped[datetime | None]
     reminder_rules: Mapped[list[str]] = mapped_column(default=list)
     quiet_dates: Mapped[list[str]] = mapped_column(default=list)
+    # Weekend dates the campaign works (调休上班日), from its 活动设置 sheet: reminders go out.
+    extra_workdays: Mapped[list[str]] = mapped_column(default=list, server_default="[]")
     active: Mapped[bool] = mapped_column(default=True)
     source_file: Mapped[str] = mapped_column(String(500), default="")
     # What the last import read (file bytes + command-line overrides): an unchanged table is
     # not applied again, so `make run` keeps deadlines and rules changed in chat since.
     source_fingerprint: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # What the last import read for the values chat may change too (deadlines, reminder
+    # rules): a value changed in chat is kept until the table changes that same value.
+    imported_values: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -315,6 +320,9 @@ class Submission(FileColumns, Base):
     reviewed_by: Mapped[int | None] = mapped_column(BigInteger)
     reviewed_at: Mapped[datetime | None]
     withdrawn_at: Mapped[datetime | None]
+    # 收一次，用多处: the submission this one was linked from (same stored file, another
+    # obligation of the same unit); None for a file delivered for this obligation itself.
+    link_of: Mapped[int | None] = mapped_column(ForeignKey("submission.id", ondelete="SET NULL"))
 
     obligation: Mapped[Obligation] = relationship(back_populates="submissions")
 

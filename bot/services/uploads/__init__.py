@@ -5,6 +5,7 @@
 - receive: who may upload, duplicates, filing or a pending question
 - choices: the buttons under a question and under a receipt
 - filing: the filing step those share; results: what the use cases answer with
+- links: one stored file counted for several of the unit's obligations (收一次，用多处)
 """
 
 from bot.services.uploads.choices import (
@@ -23,6 +24,14 @@ from bot.services.uploads.files import (
     UploadRequest,
     check_file,
     store_content,
+)
+from bot.services.uploads.links import (
+    AlreadyLinked,
+    LinkChoices,
+    Linked,
+    NothingToLink,
+    link_choices,
+    link_submission,
 )
 from bot.services.uploads.matchers import MatcherCache, campaign_profiles, match_upload
 from bot.services.uploads.receive import CHOICES_SHOWN, admit_upload, receive_upload
@@ -45,6 +54,7 @@ __all__ = [
     "ALLOWED_EXTENSIONS",
     "CHOICES_SHOWN",
     "Admitted",
+    "AlreadyLinked",
     "Cancelled",
     "Choice",
     "ChoiceGone",
@@ -53,11 +63,14 @@ __all__ = [
     "FileRefused",
     "Filed",
     "Ignored",
+    "LinkChoices",
+    "Linked",
     "MatcherCache",
     "MoveChoices",
     "Moved",
     "NeedsChoice",
     "NotOwed",
+    "NothingToLink",
     "UploadOutcome",
     "UploadRequest",
     "Withdrawn",
@@ -67,6 +80,8 @@ __all__ = [
     "cancel_pending",
     "check_file",
     "choose_indicator",
+    "link_choices",
+    "link_submission",
     "match_upload",
     "receive_upload",
     "reclassify",
