@@ -72,6 +72,7 @@ def campaign_profiles(session: Session, campaign: Campaign) -> list[IndicatorPro
             keywords=tuple(i.keywords),
             units=frozenset(o.unit.name for o in i.obligations if not o.archived),
             group_title=i.group.title if i.group else "",
+            group_number=i.group.number if i.group else "",
         )
         for i in indicators
     ]
