@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -12,6 +13,7 @@ from bot.wording import Escape
 from bot.wording import plain as _plain
 
 if TYPE_CHECKING:  # result objects of the import use case (which imports this module)
+    from bot.services.campaign_table import ImportedValue, Value
     from bot.services.campaigns import ImportReport, UnconfirmedName
 
 
@@ -66,7 +68,46 @@ def import_report_lines(report: ImportReport, escape: Escape = _plain) -> list[s
         )
     else:
         out.append(texts.IMPORT_REPORT_NO_DEADLINE)
+    out += chat_value_lines(report, escape)
+    if report.extra_workdays:
+        days = "、".join(escape(day) for day in report.extra_workdays)
+        out.append(texts.IMPORT_REPORT_WORKDAYS.format(days=days))
     return out
+
+
+def chat_value_lines(report: ImportReport, escape: Escape = _plain) -> list[str]:
+    """Each deadline or rule kept from chat, and each one the table changed."""
+    zone = ZoneInfo(report.timezone)
+
+    def shown(value: Value) -> str:
+        if isinstance(value, datetime):
+            return value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        return "、".join(escape(rule) for rule in value) if value else texts.IMPORT_VALUE_UNSET
+
+    out = [
+        texts.IMPORT_REPORT_KEPT.format(
+            what=_what(kept, escape), value=shown(kept.in_chat), table=shown(kept.table_now)
+        )
+        for kept in report.kept_from_chat
+    ]
+    for changed in report.table_changed:
+        line = texts.IMPORT_REPORT_TABLE_CHANGED.format(
+            what=_what(changed, escape),
+            old=shown(changed.table_before),
+            new=shown(changed.table_now),
+        )
+        if changed.in_chat is not None:
+            line += texts.IMPORT_REPORT_TABLE_OVERRODE.format(chat=shown(changed.in_chat))
+        out.append(line)
+    return out
+
+
+def _what(value: ImportedValue, escape: Escape) -> str:
+    if value.kind == "rules":
+        return texts.IMPORT_VALUE_RULES
+    if value.indicator is None:
+        return texts.IMPORT_VALUE_DEADLINE
+    return texts.IMPORT_VALUE_INDICATOR_DEADLINE.format(number=escape(value.indicator))
 
 
 def import_report_text(report: ImportReport, escape: Escape = _plain) -> str:
