@@ -1,7 +1,7 @@
 """The command line: every service of the bot, without Telegram.
 
 python -m bot migrate | import PATH… | units | owe --unit NAME [--json]
-              | summary [--json] [--xlsx PATH] | match | invite | deadline | reminders
+              | summary [--json] [--xlsx PATH] | match | invite | link | deadline | reminders
               | export | selfreport [--unit U] --out PATH | excuse | extend | run
 """
 
@@ -42,7 +42,7 @@ from bot.services.onboarding import create_invite
 from bot.services.people import list_people, revoke, set_role
 from bot.services.selfreport import self_report
 from bot.services.summary import summary
-from bot.services.uploads import MatcherCache, match_upload
+from bot.services.uploads import MatcherCache, link_submission, match_upload
 from bot.sizes import human_size
 from bot.storage import FileStore
 from bot.wording import plain
@@ -55,6 +55,7 @@ from bot.wording.people import people_text, revoked_text, role_text
 from bot.wording.refusals import refusal_text
 from bot.wording.review import export_text
 from bot.wording.selfreport import self_report_filename, self_report_text
+from bot.wording.uploads import linked
 from bot.workbooks import summary_workbook
 
 log = logging.getLogger(__name__)
@@ -148,6 +149,11 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--campaign")
     cmd.add_argument("--out", type=Path, default=Path("export"), help="folder (default ./export)")
     cmd.set_defaults(command=cmd_export)
+
+    cmd = commands.add_parser("link", help="let a submission's file count for another indicator")
+    cmd.add_argument("submission", type=int, help="the submission id (/review shows it)")
+    cmd.add_argument("indicator", help="another indicator of the same unit")
+    cmd.set_defaults(command=cmd_link)
 
     cmd = commands.add_parser("people", help="coordinators, contacts, bound groups, open invites")
     cmd.set_defaults(command=cmd_people)
@@ -386,6 +392,14 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     print(export_text(result))
     for part in result.parts:
         print(texts.CLI_EXPORT_WRITTEN.format(path=part, size=part.stat().st_size))
+    return 0
+
+
+def cmd_link(args: argparse.Namespace, settings: Settings) -> int:
+    link = open_database(settings).run(
+        link_submission, OPERATOR, args.submission, args.indicator, now_of(args)
+    )
+    print(linked(link))
     return 0
 
 

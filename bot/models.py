@@ -93,6 +93,8 @@ class Campaign(Base):
     division_deadline: Mapped[datetime | None]
     reminder_rules: Mapped[list[str]] = mapped_column(default=list)
     quiet_dates: Mapped[list[str]] = mapped_column(default=list)
+    # Weekend dates the campaign works (调休上班日), from its 活动设置 sheet: reminders go out.
+    extra_workdays: Mapped[list[str]] = mapped_column(default=list, server_default="[]")
     active: Mapped[bool] = mapped_column(default=True)
     source_file: Mapped[str] = mapped_column(String(500), default="")
     # What the last import read (file bytes + command-line overrides): an unchanged table is
@@ -101,6 +103,9 @@ class Campaign(Base):
     # The fingerprints of the tables it was given before that one: a table replaced since
     # (make run's data/campaigns file after an /import in chat) is not applied again by itself.
     past_fingerprints: Mapped[list[str]] = mapped_column(default=list, server_default="[]")
+    # What the last import read for the values chat may change too (deadlines, reminder
+    # rules): a value changed in chat is kept until the table changes that same value.
+    imported_values: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -358,6 +363,9 @@ class Submission(FileColumns, Base):
     )
     adopted_at: Mapped[datetime | None]
     adopted_by: Mapped[int | None] = mapped_column(BigInteger)
+    # 收一次，用多处: the submission this one was linked from (same stored file, another
+    # obligation of the same unit); None for a file delivered for this obligation itself.
+    link_of: Mapped[int | None] = mapped_column(ForeignKey("submission.id", ondelete="SET NULL"))
 
     obligation: Mapped[Obligation] = relationship(back_populates="submissions")
     contributor: Mapped[Unit | None] = relationship()

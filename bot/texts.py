@@ -65,6 +65,7 @@ MATCH_METHOD_NAME = {
     "chosen": "用户选择",
     "corrected": "人工改归类",
     "cli": "命令行",
+    "linked": "共用已报送文件（也用于）",
 }
 
 # --- Excel summary ----------------------------------------------------------------------------
@@ -288,9 +289,11 @@ HELP = (
     "• /owe 或直接问“还差什么”：查看本单位还需报送的材料、截止时间和剩余天数。\n"
     "• 直接把文件发给我（或发到本单位的工作群）：我会自动判断属于哪项指标；拿不准时会请您点选。\n"
     "  可在文件说明里写上“指标4”等，帮助归类。单个文件不超过 {limit_mb} MB。\n"
+    "  一份材料同时适用于几项指标时，点回执下的“也用于…”即可，无需重复发送。\n"
     "• /selfreport：本单位的自评报告初稿（Word），按考核指标列出已报送的材料和未报送项。\n"
     "协调人：\n"
     "• /summary 进度汇总（附 Excel），/review 审核，/remind [单位] 一键催办，/export 导出材料包\n"
+    "• /link 材料编号 指标号：把已登记的材料同时用于该单位的另一项指标（文件只存一份）\n"
     "• /selfreport [单位]：全活动（或某单位）的自评报告初稿，附各单位材料的开头摘录\n"
     "• /deadline [指标号] 2023-10-20 设置截止时间；/rules 查看或设置提醒规则；在群里 /pause、/resume 暂停或恢复提醒\n"
     "• /invite 单位名称：生成联系人邀请链接；/bind 单位名称：把当前群绑定到单位；/bind 协调组；/unbind\n"
@@ -641,3 +644,23 @@ XLSX_CONTRIBUTION_HEADERS = (
     "上传时间",
     "是否采用",
 )
+
+# --- one file for several indicators (收一次，用多处), and decisions of issue 11 ------------------
+BUTTON_LINK = "也用于…"
+LINK_ASK = "“{filename}”（已登记到 指标{number}）还可以同时用于哪一项指标？同一文件只存一份。"
+LINK_DONE = "🔗 “{filename}”也已登记到 指标{number} {title}（与 指标{source} 共用同一文件）。"
+LINK_NOTHING_OWED = "{unit} 没有其他还需报送的指标可以共用这个文件。"
+LINK_NOT_OWED = "{unit} 没有指标{number}（本单位的指标：{numbers}）。"
+LINK_ALREADY = "“{filename}”已经登记在 指标{number} 了。"
+LINK_NO_SUBMISSION = "找不到编号为 {id} 的有效材料（可能已撤回）。"
+LINK_USAGE = "用法：/link 材料编号 指标编号，例如 /link 12 5（材料编号见 /review）。"
+# Import report: values changed in chat and kept, values the table changed.
+IMPORT_REPORT_KEPT = "  保留了在聊天中修改的{what}：{value}（表格仍为 {table}，与上次导入相同）"
+IMPORT_REPORT_TABLE_CHANGED = "  表格修改了{what}：{old} → {new}"
+IMPORT_REPORT_TABLE_OVERRODE = "（聊天中设置的 {chat} 不再适用）"
+IMPORT_VALUE_DEADLINE = "材料报送截止时间"
+IMPORT_VALUE_INDICATOR_DEADLINE = "指标{number}的截止时间"
+IMPORT_VALUE_RULES = "提醒规则"
+IMPORT_VALUE_UNSET = "未单独设置"
+IMPORT_REPORT_WORKDAYS = "  调休上班日（照常提醒）：{days}"
+IMPORT_WORKDAY_CONFLICT = "活动设置中 {days} 既写为不提醒日期，又写为调休上班日，请只保留一处。"

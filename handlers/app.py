@@ -234,6 +234,10 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     add(CallbackQueryHandler(uploads.ask_reclassify, pattern=f"^{keyboards.RECLASSIFY}:"))
     add(CallbackQueryHandler(uploads.move_submission, pattern=f"^{keyboards.MOVE}:"))
     add(CallbackQueryHandler(uploads.adopt, pattern=f"^{keyboards.ADOPT}:"))
+    # One file for several indicators: [也用于…] under a receipt, /link for coordinators.
+    add(CallbackQueryHandler(uploads.ask_link, pattern=f"^{keyboards.LINK_ASK}:"))
+    add(CallbackQueryHandler(uploads.link_to_indicator, pattern=f"^{keyboards.LINK}:"))
+    add(CommandHandler("link", uploads.link_command, filters=updates))
 
     # Coordinator: progress summary, review, export; the 自评报告 draft (units: their own).
     add(CommandHandler("summary", summary.show_summary, filters=updates))

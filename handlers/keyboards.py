@@ -20,6 +20,8 @@ CANCEL = "x"  # drop a pending upload
 WITHDRAW = "w"  # submission
 RECLASSIFY = "r"  # submission → ask where to
 MOVE = "m"  # submission → indicator
+LINK_ASK = "l"  # submission → ask which other indicator it also counts for
+LINK = "k"  # submission → another indicator, sharing the stored file
 OWE_UNIT = "o"  # coordinator's pick-list
 BIND = "b"  # ambiguous /bind
 ADOPT = "ad"  # a supporting unit's contribution → the lead adopts it
@@ -70,20 +72,28 @@ def choice_keyboard(
     return InlineKeyboardMarkup(rows)
 
 
-def receipt_keyboard(submission_id: int) -> InlineKeyboardMarkup:
-    """[改归类] [撤回] under a filing receipt."""
-    return InlineKeyboardMarkup(
+def receipt_keyboard(submission_id: int, *, offer_link: bool = False) -> InlineKeyboardMarkup:
+    """[改归类] [撤回] under a filing receipt; [也用于…] beneath when the unit owes more."""
+    rows = [
         [
-            [
-                InlineKeyboardButton(
-                    texts.BUTTON_CHANGE, callback_data=encode(RECLASSIFY, submission_id)
-                ),
-                InlineKeyboardButton(
-                    texts.BUTTON_WITHDRAW, callback_data=encode(WITHDRAW, submission_id)
-                ),
-            ]
+            InlineKeyboardButton(
+                texts.BUTTON_CHANGE, callback_data=encode(RECLASSIFY, submission_id)
+            ),
+            InlineKeyboardButton(
+                texts.BUTTON_WITHDRAW, callback_data=encode(WITHDRAW, submission_id)
+            ),
         ]
-    )
+    ]
+    if offer_link:
+        rows.append(
+            [InlineKeyboardButton(texts.BUTTON_LINK, callback_data=encode(LINK_ASK, submission_id))]
+        )
+    return InlineKeyboardMarkup(rows)
+
+
+def link_keyboard(submission_id: int, choices: Iterable[Choice]) -> InlineKeyboardMarkup:
+    """The indicators a filed file may also count for, one per row."""
+    return InlineKeyboardMarkup([[_indicator_button(c, LINK, submission_id)] for c in choices])
 
 
 def adopt_keyboard(submission_id: int) -> InlineKeyboardMarkup:

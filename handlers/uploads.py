@@ -29,6 +29,8 @@ from bot.services.uploads import (
     all_choices,
     cancel_pending,
     choose_indicator,
+    link_choices,
+    link_submission,
     receive_upload,
     reclassify,
     reclassify_choices,
@@ -43,6 +45,8 @@ from bot.wording.uploads import (
     cancelled,
     contribution_notice,
     duplicate,
+    link_question,
+    linked,
     move_question,
     moved,
     not_owed,
@@ -149,7 +153,7 @@ async def _fetch(sent: SentFile, context: BotContext) -> bytes | Path:
 def _reply_to(outcome: UploadOutcome, timezone: str) -> tuple[str, InlineKeyboardMarkup | None]:
     """The answer to a received file, and the buttons under it."""
     if isinstance(outcome, Filed):
-        return receipt(outcome, html_escape), keyboards.receipt_keyboard(outcome.submission_id)
+        return receipt(outcome, html_escape), _receipt_keyboard(outcome)
     if isinstance(outcome, Duplicate):
         return duplicate(outcome, timezone, html_escape), None
     if isinstance(outcome, NotOwed):
@@ -166,8 +170,7 @@ async def pick_indicator(update: Update, context: BotContext) -> None:
         return
     pending_id, number = int(callback.args[0]), callback.args[1]
     filed = await context.act(update, choose_indicator, pending_id, number, context.now())
-    markup = keyboards.receipt_keyboard(filed.submission_id)
-    await _edit(update, receipt(filed, html_escape), markup)
+    await _edit(update, receipt(filed, html_escape), _receipt_keyboard(filed))
     await _tell_lead(filed, context)
 
 
@@ -216,8 +219,7 @@ async def move_submission(update: Update, context: BotContext) -> None:
         return
     submission_id, number = int(callback.args[0]), callback.args[1]
     move = await context.act(update, reclassify, submission_id, number, context.now())
-    markup = keyboards.receipt_keyboard(move.filed.submission_id)
-    await _edit(update, moved(move, html_escape), markup)
+    await _edit(update, moved(move, html_escape), _receipt_keyboard(move.filed))
     await _tell_lead(move.filed, context)
 
 
@@ -228,6 +230,47 @@ async def adopt(update: Update, context: BotContext) -> None:
         return
     done = await context.act(update, adopt_contribution, int(callback.args[0]), context.now())
     await _edit(update, adopted(done, html_escape), None)
+
+
+async def ask_link(update: Update, context: BotContext) -> None:
+    """[也用于…] under a receipt: the unit's other owed indicators, in a new message (the
+    receipt keeps its own buttons)."""
+    callback = await button_of(update)
+    message = update.effective_message
+    if not callback.args or message is None:
+        return
+    offer = await context.act(update, link_choices, int(callback.args[0]))
+    markup = keyboards.link_keyboard(offer.submission_id, offer.choices)
+    await message.reply_text(link_question(offer, html_escape), reply_markup=markup)
+
+
+async def link_to_indicator(update: Update, context: BotContext) -> None:
+    """An indicator picked after [也用于…]: the same stored file counts there too."""
+    callback = await button_of(update)
+    if len(callback.args) < 2:
+        return
+    submission_id, number = int(callback.args[0]), callback.args[1]
+    link = await context.act(update, link_submission, submission_id, number, context.now())
+    await _edit(update, linked(link, html_escape), _receipt_keyboard(link.filed))
+
+
+async def link_command(update: Update, context: BotContext) -> None:
+    """/link SUBMISSION INDICATOR: a filed file counts for another indicator of its unit too
+    (coordinators link any unit's files; the submission ids are shown by /review)."""
+    message = update.effective_message
+    assert message is not None  # noqa: S101 - CommandHandler guarantees it
+    args = context.args or []
+    if len(args) != 2 or not args[0].lstrip("#").isdigit():
+        await message.reply_text(texts.LINK_USAGE)
+        return
+    submission_id, number = int(args[0].lstrip("#")), args[1]
+    link = await context.act(update, link_submission, submission_id, number, context.now())
+    await message.reply_text(linked(link, html_escape))
+
+
+def _receipt_keyboard(filed: Filed) -> InlineKeyboardMarkup:
+    """[改归类] [撤回], and [也用于…] while the unit owes other indicators."""
+    return keyboards.receipt_keyboard(filed.submission_id, offer_link=bool(filed.still_owed))
 
 
 async def _edit(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:

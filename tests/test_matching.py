@@ -41,7 +41,7 @@ def top_of(result: MatchResult) -> str:
 @pytest.mark.parametrize(
     ("filename", "caption", "indicator"),
     [
-        ("指标三 材料汇总.docx", "", "3"),
+        ("指标3 材料汇总.docx", "", "3"),
         ("考核指标六.pdf", "", "6"),
         ("第7项.pdf", "", "7"),
         ("指标7.zip", "", "7"),
@@ -55,6 +55,65 @@ def test_explicit_indicator_reference_files_the_upload(
     matcher: Matcher, filename: str, caption: str, indicator: str
 ) -> None:
     assert filed_as(matcher.match("市场监管局", filename, caption)) == indicator
+
+
+@pytest.mark.parametrize(
+    ("unit", "filename", "caption", "group"),
+    [
+        ("市场监管局", "指标三 材料汇总.docx", "", ("4", "5")),
+        ("市场监管局", "材料.pdf", "考核指标三", ("4", "5")),
+        ("县人民政府", "考核指标一.docx", "", ("1", "2")),
+        ("县人民政府", "指标（一）汇总.pdf", "", ("1", "2")),
+    ],
+)
+def test_a_chinese_numeral_after_zhibiao_names_the_group_and_the_bot_asks_among_it(
+    matcher: Matcher, unit: str, filename: str, caption: str, group: tuple[str, ...]
+) -> None:
+    result = matcher.match(unit, filename, caption)
+
+    assert (result.confident, result.reason) == (False, "group")
+    assert tuple(sorted(c.indicator for c in result.candidates[: len(group)])) == group
+
+
+@pytest.mark.parametrize(
+    ("unit", "filename", "indicator"),
+    [
+        ("县委宣传部", "考核指标三 材料.docx", "5"),  # of 4 and 5 it owes only 5
+        ("财政局", "指标二.pdf", "3"),  # the group's only indicator
+        ("县人民法院", "考核指标五.docx", "7"),
+        ("市场监管局", "指标五 改革创新材料.docx", "7"),  # group 五, not indicator 5
+    ],
+)
+def test_a_named_group_with_one_indicator_the_unit_owes_files_it_there(
+    matcher: Matcher, unit: str, filename: str, indicator: str
+) -> None:
+    assert filed_as(matcher.match(unit, filename)) == indicator
+
+
+@pytest.mark.parametrize(
+    ("filename", "caption", "indicator"),
+    [
+        ("指标5.pdf", "", "5"),
+        ("考核指标5 材料.docx", "", "5"),
+        ("第4项.docx", "", "4"),
+        ("第五项.docx", "", "5"),  # 第…项 numbers an item, whatever the numeral
+        ("材料.pdf", "4.", "4"),
+        ("考核指标六.pdf", "", "6"),  # the seed has no group 六
+    ],
+)
+def test_arabic_numerals_and_item_numbers_name_indicators_not_groups(
+    matcher: Matcher, filename: str, caption: str, indicator: str
+) -> None:
+    assert filed_as(matcher.match("市场监管局", filename, caption)) == indicator
+
+
+def test_without_chinese_numbered_groups_a_chinese_numeral_names_the_indicator(
+    glossary: Glossary,
+) -> None:
+    ungrouped = [replace(profile, group_number="") for profile in seed_profiles()]
+    matcher = Matcher(ungrouped, glossary, seed_unit_names())
+
+    assert filed_as(matcher.match("市场监管局", "指标三 材料汇总.docx")) == "3"
 
 
 def test_item_number_in_front_of_the_name_points_to_its_indicator(matcher: Matcher) -> None:

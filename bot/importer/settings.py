@@ -38,6 +38,7 @@ SETTINGS_KEYS: dict[str, tuple[str, ...]] = {
     "timezone": ("时区", "timezone"),
     "reminder_rules": ("提醒规则", "提醒", "reminders"),
     "quiet_dates": ("不提醒日期", "休息日", "节假日"),
+    "extra_workdays": ("调休上班日", "补班日期", "补班日", "调休上班", "调休工作日", "上班日"),
 }
 
 # "2023年10月18日", "2023.10.18", "2023-10-18", "2023/10/18".
@@ -139,6 +140,10 @@ def apply_facts(
         ]
     if "quiet_dates" in settings:
         spec.quiet_dates = [d.isoformat() for d in _dates_setting(settings["quiet_dates"])]
+    if "extra_workdays" in settings:
+        spec.extra_workdays = [d.isoformat() for d in _dates_setting(settings["extra_workdays"])]
+        if both := sorted(set(spec.quiet_dates) & set(spec.extra_workdays)):
+            raise ImportFailure(texts.IMPORT_WORKDAY_CONFLICT, days="、".join(both))
     if spec.deadline is None:
         # No campaign-wide deadline written: the latest of the indicators' own (完成时限) stands in.
         own = [i.deadline for i in spec.indicators if i.deadline is not None]
@@ -197,7 +202,7 @@ def _datetime_setting(setting: Setting) -> datetime:
 def _dates_setting(setting: Setting) -> list[date]:
     _refuse_impossible(setting)
     found = []
-    for part in re.split(r"[,，;；\s]+", setting.value):
+    for part in re.split(r"[,，;；、\s]+", setting.value):
         value = first_date(part)
         if value:
             found.append(value)

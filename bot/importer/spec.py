@@ -67,6 +67,8 @@ class CampaignSpec:
     division_deadline: datetime | None = None
     reminder_rules: list[str] = field(default_factory=list)
     quiet_dates: list[str] = field(default_factory=list)
+    # Weekend dates the campaign works (调休上班日): reminders go out on them.
+    extra_workdays: list[str] = field(default_factory=list)
     groups: list[GroupSpec] = field(default_factory=list)
     indicators: list[IndicatorSpec] = field(default_factory=list)
     # Text in a units cell that is not a unit name (a date, a sentence): reported, not created.

@@ -2,9 +2,10 @@
 
 How a match works (all indexes are built once, in `Matcher.__init__`):
 - The file name and caption are cleaned: extension, phone/scanner/office noise, versions, dates,
-  unit names and attachment numbers go; explicit references ("指标4", "第7项", "4-1…") are
-  read out first. Latin runs that spell pinyin are turned back into the campaign's Chinese words,
-  and homophone typos (舆请 → 舆情) are corrected against the campaign vocabulary.
+  unit names and attachment numbers go; explicit references ("指标4", "第7项", "4-1…", and
+  "考核指标五" for a group) are read out first. Latin runs that spell pinyin are turned back
+  into the campaign's Chinese words, and homophone typos (舆请 → 舆情) are corrected against
+  the campaign vocabulary.
 - Chinese has no spaces, so the cleaned text is cut into character 2/3/4-grams, each weighted by
   how few indicators use it (IDF over the campaign's own texts). Whole terms from the campaign's
   关键词 column and the field glossary count again as terms, so an abbreviation such as 剑网 or
@@ -21,10 +22,17 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.matching.profiles import Candidate, Glossary, IndicatorProfile, MatchResult
-from bot.matching.references import ATTACHMENT, explicit_references, leading_number
+from bot.matching.references import (
+    ATTACHMENT,
+    explicit_references,
+    group_choice,
+    group_members,
+    group_references,
+    leading_number,
+)
 from bot.matching.scoring import (
     CONTENT_CHARS,
     CONTENT_WEIGHT,
@@ -60,6 +68,7 @@ from bot.numerals import number_key
 class _CleanText:
     runs: list[str]
     references: dict[str, float]  # indicator number key → bonus
+    groups: set[str]  # group number keys named ("考核指标五")
 
 
 # --- the matcher ------------------------------------------------------------------------------
@@ -78,6 +87,7 @@ class Matcher:
         self._glossary = glossary or Glossary()
         self._numbers = [number_key(profile.number) for profile in self._indicators]
         self._index_by_number = {number: i for i, number in enumerate(self._numbers)}
+        self._group_members = group_members([p.group_number for p in self._indicators])
         self._noise = alternation(w for w in self._glossary.noise_words)
         units = set(unit_names)
         for profile in self._indicators:
@@ -203,6 +213,12 @@ class Matcher:
         name = self._clean(filename, is_filename=True)
         note = self._clean(caption, is_filename=False)
         references = {**name.references, **note.references}
+        ask_group = False
+        if not references and (name.groups or note.groups):
+            owed = [unit is not None and unit in p.units for p in self._indicators]
+            references, ask_group = group_choice(
+                name.groups | note.groups, self._group_members, owed, self._numbers
+            )
         evidence, distinctive = self._evidence([*name.runs, *note.runs], weight=1.0)
         used_content = content is not None and bool(content.strip())
         if used_content and content is not None:
@@ -212,7 +228,10 @@ class Matcher:
                 evidence[index] += value
             for index, value in extra_distinctive.items():
                 distinctive[index] += value
-        return self._decide(unit, evidence, distinctive, references, used_content)
+        result = self._decide(unit, evidence, distinctive, references, used_content)
+        if ask_group:  # several of the group's indicators fit: the person says which
+            return replace(result, confident=False, reason="group")
+        return result
 
     def _clean(self, text: str, *, is_filename: bool) -> _CleanText:
         folded = fold(text).strip()
@@ -222,6 +241,7 @@ class Matcher:
         folded = self._noise.sub(" ", folded) if self._noise else folded
         folded = self._unit_pattern.sub(" ", folded) if self._unit_pattern else folded
         folded = ATTACHMENT.sub(" ", folded)
+        groups, folded = group_references(folded, self._group_members)
         references = explicit_references(folded, self._index_by_number, is_filename=is_filename)
         for pattern in DATES:
             folded = pattern.sub(" ", folded)
@@ -235,7 +255,7 @@ class Matcher:
                 runs.extend(self._pinyin_to_words(run))
             else:
                 runs.append(self._correct_homophones(run))
-        return _CleanText(runs=[run for run in runs if run], references=references)
+        return _CleanText(runs=[run for run in runs if run], references=references, groups=groups)
 
     def _pinyin_to_words(self, run: str) -> list[str]:
         """'yuqingxinxibiao' → ['舆情信息表']: greedy longest campaign word spelled in pinyin."""

@@ -17,6 +17,8 @@ class IndicatorProfile:
     keywords: tuple[str, ...] = ()
     units: frozenset[str] = frozenset()
     group_title: str = ""
+    # The group's number as the table writes it (考核指标 一…五): "指标五" names that group.
+    group_number: str = ""
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,13 @@ from bot.refusals import Refusal
 from bot.services.access import Actor, require_coordinator
 from bot.services.audit import audit
 from bot.services.campaign_table import (
+    ImportedValue,
     copy_campaign_facts,
+    settle_chat_values,
     units_by_name,
     upsert_groups,
     upsert_indicators,
+    values_in_force,
 )
 from bot.services.import_changes import NO_CHANGES, ImportChanges, campaign_state, compare
 from bot.units import UnitMatch, UnitRegistry, read_units_file
@@ -81,6 +84,9 @@ class ImportReport:
     new: tuple[str, ...] = ()
     not_units: tuple[tuple[str, str], ...] = ()  # (cell, text) set aside as no unit name
     changes: ImportChanges = NO_CHANGES  # indicators and obligations added/changed/archived
+    kept_from_chat: tuple[ImportedValue, ...] = ()  # changed in chat, the table did not
+    table_changed: tuple[ImportedValue, ...] = ()  # the table changed since the last import
+    extra_workdays: tuple[str, ...] = ()  # 调休上班日 from 活动设置
 
 
 # --- the unit registry ----------------------------------------------------------------------
@@ -217,6 +223,7 @@ def import_campaign(
             )
     before = campaign_state(session, known.id if known is not None else None)
     campaign = known
+    in_force = values_in_force(session, known)  # before the table overwrites them
     if campaign is None:
         campaign = Campaign(code=spec.code, title=spec.title)
         session.add(campaign)
@@ -226,6 +233,7 @@ def import_campaign(
     unit_ids = {written: units[match.name].id for written, match in resolved.items()}
     groups = upsert_groups(session, campaign, spec)
     added, updated, archived = upsert_indicators(session, campaign, spec, groups, unit_ids)
+    kept, changed = settle_chat_values(session, campaign, spec, in_force)
     audit(
         session,
         actor,
@@ -240,8 +248,13 @@ def import_campaign(
     changes = compare(
         before, campaign_state(session, campaign.id), [i.number for i in spec.indicators]
     )
-    report = _report(session, campaign, spec, resolved, existed, (added, updated, archived))
-    report = replace(report, changes=changes)
+    report = replace(
+        _report(session, campaign, spec, resolved, existed, (added, updated, archived)),
+        changes=changes,
+        kept_from_chat=kept,
+        table_changed=changed,
+        extra_workdays=tuple(campaign.extra_workdays),
+    )
     uow.commit()
     return report
 

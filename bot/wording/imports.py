@@ -4,10 +4,12 @@ stopped, as sentences."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.refusals import Refusal
+from bot.services.campaign_table import ImportedValue, Value
 from bot.services.campaigns import ImportReport, StrictImportRefused, UnconfirmedName
 from bot.services.import_changes import ChangedIndicator, ImportChanges
 from bot.services.imports_in_chat import ImportCancelled, ImportDone, ImportPreview
@@ -80,6 +82,10 @@ def _details(report: ImportReport, escape: Escape) -> list[str]:
         )
     else:
         out.append(texts.IMPORT_REPORT_NO_DEADLINE)
+    out += chat_value_lines(report, escape)
+    if report.extra_workdays:
+        days = "、".join(escape(day) for day in report.extra_workdays)
+        out.append(texts.IMPORT_REPORT_WORKDAYS.format(days=days))
     return out
 
 
@@ -164,6 +170,41 @@ def imported_text(done: ImportDone, escape: Escape = _plain) -> str:
 
 def import_cancelled_text(cancelled: ImportCancelled, escape: Escape = _plain) -> str:
     return texts.IMPORT_CANCELLED.format(name=escape(cancelled.filename))
+
+
+def chat_value_lines(report: ImportReport, escape: Escape = _plain) -> list[str]:
+    """Each deadline or rule kept from chat, and each one the table changed."""
+    zone = ZoneInfo(report.timezone)
+
+    def shown(value: Value) -> str:
+        if isinstance(value, datetime):
+            return value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        return "、".join(escape(rule) for rule in value) if value else texts.IMPORT_VALUE_UNSET
+
+    out = [
+        texts.IMPORT_REPORT_KEPT.format(
+            what=_value_what(kept, escape), value=shown(kept.in_chat), table=shown(kept.table_now)
+        )
+        for kept in report.kept_from_chat
+    ]
+    for changed in report.table_changed:
+        line = texts.IMPORT_REPORT_TABLE_CHANGED.format(
+            what=_value_what(changed, escape),
+            old=shown(changed.table_before),
+            new=shown(changed.table_now),
+        )
+        if changed.in_chat is not None:
+            line += texts.IMPORT_REPORT_TABLE_OVERRODE.format(chat=shown(changed.in_chat))
+        out.append(line)
+    return out
+
+
+def _value_what(value: ImportedValue, escape: Escape) -> str:
+    if value.kind == "rules":
+        return texts.IMPORT_VALUE_RULES
+    if value.indicator is None:
+        return texts.IMPORT_VALUE_DEADLINE
+    return texts.IMPORT_VALUE_INDICATOR_DEADLINE.format(number=escape(value.indicator))
 
 
 def import_report_text(report: ImportReport, escape: Escape = _plain) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bot import texts
+from bot.services.uploads.links import LinkChoices, Linked
 from bot.services.uploads.results import (
     Adopted,
     Cancelled,
@@ -127,5 +128,22 @@ def moved(move: Moved, escape: Escape = _plain) -> str:
         old=escape(move.old_number),
         number=escape(filed.number),
         title=escape(filed.title),
+    )
+    return f"{where}\n{still_owed(filed, escape)}"
+
+
+def link_question(offer: LinkChoices, escape: Escape = _plain) -> str:
+    """After [也用于…]: the unit's other owed indicators follow as buttons."""
+    return texts.LINK_ASK.format(filename=escape(offer.filename), number=escape(offer.number))
+
+
+def linked(link: Linked, escape: Escape = _plain) -> str:
+    """Which indicator the file now also counts for, then what the unit still owes."""
+    filed = link.filed
+    where = texts.LINK_DONE.format(
+        filename=escape(filed.filename),
+        number=escape(filed.number),
+        title=escape(filed.title),
+        source=escape(link.source_number),
     )
     return f"{where}\n{still_owed(filed, escape)}"

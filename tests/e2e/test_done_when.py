@@ -45,12 +45,12 @@ async def test_a_contact_registers_uploads_two_files_and_the_coordinator_sees_th
     assert "指标1 " not in owed
     assert "指标2 " not in owed
 
-    # The case table goes to 4 on its own, with [改归类] [撤回] under the receipt.
+    # The case table goes to 4 on its own, with [改归类] [撤回] [也用于…] under the receipt.
     receipt = await bot.upload(police, police, "侵犯知识产权行政案件信息表.xlsx", CASES_XLSX)
     assert receipt.plain_text.startswith("✅ 已登记到 指标4 加强知识产权行政保护工作情况")
     assert "侵犯知识产权行政案件信息表.xlsx" in receipt.plain_text
     assert "公安局 还需报送 2 项" in receipt.plain_text
-    assert button_texts(receipt) == ["改归类", "撤回"]
+    assert button_texts(receipt) == ["改归类", "撤回", "也用于…"]
 
     # A WeChat photo says nothing: the bot asks, the contact picks 5.
     question = await bot.upload(police, police, "微信图片_2023.jpg", WECHAT_JPG)
@@ -61,7 +61,7 @@ async def test_a_contact_registers_uploads_two_files_and_the_coordinator_sees_th
     answered = await bot.press(police, question, five)
     assert answered is question
     assert question.plain_text.startswith("✅ 已按您的选择登记到 指标5")
-    assert button_texts(question) == ["改归类", "撤回"]
+    assert button_texts(question) == ["改归类", "撤回", "也用于…"]
 
     # Asked again: only 7 is owed.
     again = text_of(await bot.say(police, police, "还差什么"))

@@ -325,7 +325,7 @@ async def test_withdraw_and_reclassify_under_a_receipt(bot: Bot) -> None:
     assert receipt.plain_text.startswith(
         "已改归类：“侵犯知识产权行政案件信息表.xlsx”从 指标4 改到 指标7"
     )
-    assert button_texts(receipt) == ["改归类", "撤回"]
+    assert button_texts(receipt) == ["改归类", "撤回", "也用于…"]
     owed = text_of(await bot.say(police, police, "/owe"))
     assert "还需报送 2 项" in owed
     assert "✅" not in owed.split("已报送：")[0]

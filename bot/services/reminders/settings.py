@@ -55,8 +55,9 @@ def campaign_rules(campaign: Campaign) -> list[ReminderRule]:
 
 
 def campaign_quiet_days(campaign: Campaign) -> QuietDays:
-    """Official quiet days plus the campaign's own dates."""
-    return QuietDays.from_iso(campaign.quiet_dates)
+    """Official quiet days plus the campaign's own dates, less its own working days (调休上班日
+    listed in its 活动设置 sheet: a weekend the county works gets its reminders)."""
+    return QuietDays.from_iso(campaign.quiet_dates, campaign.extra_workdays)
 
 
 def number_key(number: str) -> tuple[int, str]:

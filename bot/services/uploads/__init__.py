@@ -6,6 +6,7 @@
 - choices: the buttons under a question and under a receipt
 - filing: the filing step those share (own obligations and contributions to a lead)
 - contributions: a lead adopting a supporting unit's file; results: what the use cases answer with
+- links: one stored file counted for several of the unit's obligations (收一次，用多处)
 """
 
 from bot.services.uploads.choices import (
@@ -25,6 +26,14 @@ from bot.services.uploads.files import (
     UploadRequest,
     check_file,
     store_content,
+)
+from bot.services.uploads.links import (
+    AlreadyLinked,
+    LinkChoices,
+    Linked,
+    NothingToLink,
+    link_choices,
+    link_submission,
 )
 from bot.services.uploads.matchers import MatcherCache, campaign_profiles, match_upload
 from bot.services.uploads.receive import CHOICES_SHOWN, admit_upload, receive_upload
@@ -49,6 +58,7 @@ __all__ = [
     "CHOICES_SHOWN",
     "Admitted",
     "Adopted",
+    "AlreadyLinked",
     "Cancelled",
     "Choice",
     "ChoiceGone",
@@ -57,11 +67,14 @@ __all__ = [
     "FileRefused",
     "Filed",
     "Ignored",
+    "LinkChoices",
+    "Linked",
     "MatcherCache",
     "MoveChoices",
     "Moved",
     "NeedsChoice",
     "NotOwed",
+    "NothingToLink",
     "UploadOutcome",
     "UploadRequest",
     "Withdrawn",
@@ -72,6 +85,8 @@ __all__ = [
     "cancel_pending",
     "check_file",
     "choose_indicator",
+    "link_choices",
+    "link_submission",
     "match_upload",
     "receive_upload",
     "reclassify",

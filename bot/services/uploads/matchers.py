@@ -78,6 +78,7 @@ def campaign_profiles(session: Session, campaign: Campaign) -> list[IndicatorPro
             units=frozenset(o.unit.name for o in i.obligations if not o.archived)
             | {s.unit.name for s in i.supports},
             group_title=i.group.title if i.group else "",
+            group_number=i.group.number if i.group else "",
         )
         for i in indicators
     ]
