@@ -613,3 +613,15 @@ EXPORT_NOTE_EXCUSED = (
 )
 EXPORT_NOTE_EXTENDED = "{unit} 指标{number} {title}：延期至 {deadline}。"
 EXPORT_NOTES_NONE = "本次无不适用或延期事项。"
+
+# --- upload throttle and storage quota ------------------------------------------------------------
+UPLOAD_THROTTLED = (
+    "⏳ 文件发得太快了，请稍后再发：每个单位每 {window}最多接收 {burst} 个文件。"
+    "“{filename}”和之后发来的文件都没有收下（未登记），请等 {wait}后再发送这些文件。"
+)
+DURATION_SECONDS = "{seconds} 秒"
+DURATION_MINUTES = "{minutes} 分钟"
+UPLOAD_OVER_QUOTA = (
+    "本次活动的材料存储空间不足：上限 {quota}，已用 {used}，文件“{filename}”（{size}）放不下，"
+    "没有收下（未登记）。请联系协调人处理。"
+)

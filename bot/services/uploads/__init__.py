@@ -1,12 +1,14 @@
 """Uploads: a received file is checked, stored, matched, and filed or asked about.
 
 - files: which files are taken, the store, the facts recorded about a file
+- admission: a unit's pace (the throttle) and a campaign's storage quota, before download
 - matchers: one matcher per campaign, and the content peek when names are not enough
 - receive: who may upload, duplicates, filing or a pending question
 - choices: the buttons under a question and under a receipt
 - filing: the filing step those share; results: what the use cases answer with
 """
 
+from bot.services.uploads.admission import OverQuota, TooManyUploads, campaign_stored_bytes
 from bot.services.uploads.choices import (
     ChoiceGone,
     all_choices,
@@ -37,6 +39,7 @@ from bot.services.uploads.results import (
     Moved,
     NeedsChoice,
     NotOwed,
+    Throttled,
     UploadOutcome,
     Withdrawn,
 )
@@ -58,12 +61,16 @@ __all__ = [
     "Moved",
     "NeedsChoice",
     "NotOwed",
+    "OverQuota",
+    "Throttled",
+    "TooManyUploads",
     "UploadOutcome",
     "UploadRequest",
     "Withdrawn",
     "admit_upload",
     "all_choices",
     "campaign_profiles",
+    "campaign_stored_bytes",
     "cancel_pending",
     "check_file",
     "choose_indicator",
