@@ -4,7 +4,7 @@ answered once, and nothing of what was refused is stored."""
 from __future__ import annotations
 
 from bot.db import Database
-from bot.wording.sizes import human_size
+from bot.sizes import human_size
 from tests.e2e.conftest import Bot, BotFactory, text_of
 from tests.fixtures.office_files import xlsx_data, xlsx_with_media
 

@@ -14,8 +14,8 @@ from bot.db import run_prepared
 from bot.models import Indicator, Obligation, PendingUpload, Submission
 from bot.refusals import Refusal
 from bot.services.campaigns import find_campaign
-from bot.throttle import Throttle
 from bot.sizes import human_size
+from bot.throttle import Throttle
 
 log = logging.getLogger(__name__)
 
