@@ -59,6 +59,13 @@ class Settings(BaseSettings):
     orphan_blob_grace_hours: int = 24
     # Longest look inside one uploaded file (for matching); a peek that overruns is given up.
     peek_timeout_seconds: float = 2.0
+    # At most UPLOAD_BURST files per UPLOAD_WINDOW_SECONDS from one unit (a burst beyond gets
+    # one "请稍后再发" and is not downloaded); 0 turns the throttle off.
+    upload_burst: int = 30
+    upload_window_seconds: float = 60.0
+    # Stored bytes one campaign may hold (its submissions, withdrawn too, and open questions);
+    # a file that would go over is refused before download. 0: no quota.
+    campaign_storage_quota_mb: int = 5120
     log_level: str = "INFO"
 
     @property
@@ -72,6 +79,13 @@ class Settings(BaseSettings):
         if self.telegram_local_mode:
             return 2000 * 1024 * 1024
         return self.max_upload_mb * 1024 * 1024
+
+    @property
+    def campaign_quota_bytes(self) -> int | None:
+        """CAMPAIGN_STORAGE_QUOTA_MB in bytes; None when there is no quota."""
+        if self.campaign_storage_quota_mb <= 0:
+            return None
+        return self.campaign_storage_quota_mb * 1024 * 1024
 
 
 @lru_cache(maxsize=1)

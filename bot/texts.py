@@ -664,3 +664,15 @@ IMPORT_VALUE_RULES = "提醒规则"
 IMPORT_VALUE_UNSET = "未单独设置"
 IMPORT_REPORT_WORKDAYS = "  调休上班日（照常提醒）：{days}"
 IMPORT_WORKDAY_CONFLICT = "活动设置中 {days} 既写为不提醒日期，又写为调休上班日，请只保留一处。"
+
+# --- upload throttle and storage quota ------------------------------------------------------------
+UPLOAD_THROTTLED = (
+    "⏳ 文件发得太快了，请稍后再发：每个单位每 {window}最多接收 {burst} 个文件。"
+    "“{filename}”和之后发来的文件都没有收下（未登记），请等 {wait}后再发送这些文件。"
+)
+DURATION_SECONDS = "{seconds} 秒"
+DURATION_MINUTES = "{minutes} 分钟"
+UPLOAD_OVER_QUOTA = (
+    "本次活动的材料存储空间不足：上限 {quota}，已用 {used}，文件“{filename}”（{size}）放不下，"
+    "没有收下（未登记）。请联系协调人处理。"
+)

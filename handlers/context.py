@@ -18,6 +18,7 @@ from bot.db import Database, Service, UnitOfWork
 from bot.services.access import Actor, Identity, as_actor
 from bot.services.uploads import MatcherCache
 from bot.storage import FileStore
+from bot.throttle import Throttle
 
 RUNTIME_KEY = "runtime"
 
@@ -43,6 +44,12 @@ class Runtime:
     # thread building a 10,000-row workbook would hold the GIL the event loop needs), threads
     # when None (tests, benchmarks that say so).
     documents: Executor | None = None
+    # Files per unit per window (UPLOAD_BURST / UPLOAD_WINDOW_SECONDS): transient counts in
+    # this process's memory, see bot/throttle.py for why. Built from the settings.
+    throttle: Throttle = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.throttle = Throttle(self.settings.upload_burst, self.settings.upload_window_seconds)
 
 
 class BotContext(CallbackContext[ExtBot[None], dict, dict, dict]):  # type: ignore[type-arg]

@@ -18,6 +18,7 @@ from telegram.error import TelegramError
 from bot import texts
 from bot.refusals import Refusal
 from bot.services.uploads import (
+    Admitted,
     Duplicate,
     Filed,
     Ignored,
@@ -97,23 +98,25 @@ async def receive_file(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None  # noqa: S101 - the document/photo filter guarantees it
     sent = sent_file(message)
-    limit = context.settings.download_limit_bytes
-    admitted = await context.act(update, admit_upload, sent.filename, sent.size, limit)
-    if isinstance(admitted, Ignored):
-        return  # shared as conversation: nothing is downloaded
+    runtime = context.runtime
+    limit, quota = runtime.settings.download_limit_bytes, runtime.settings.campaign_quota_bytes
+    admitted = await context.act(
+        update, admit_upload, sent.filename, sent.size, limit, runtime.throttle, quota
+    )
+    if not isinstance(admitted, Admitted):
+        return  # shared as conversation, or beyond the unit's pace: nothing is downloaded
     content = await _fetch(sent, context)
     # On disk, off the event loop, before anything is recorded or acknowledged.
     # The content check runs there too: a refused file raises before anything is stored.
-    stored = await context.compute(store_content, context.runtime.store, content, sent.filename)
+    stored = await context.compute(store_content, runtime.store, content, sent.filename)
     request = UploadRequest(
         sent.filename, message.caption or "", sent.mime_type, stored, sent.file_id, sent.unique_id
     )
-    runtime = context.runtime
     outcome = await context.act(
         update, receive_upload, runtime.store, runtime.matchers, request, context.now()
     )
     if not isinstance(outcome, Ignored):
-        text, markup = _reply_to(outcome, context.settings.tz)
+        text, markup = _reply_to(outcome, runtime.settings.tz)
         await message.reply_text(text, reply_markup=markup)
         await _tell_lead(outcome, context)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import Bot
+from tests.e2e.conftest import REPLY_TIMEOUT, Bot
 from tests.fixtures.hostile_files import (
     html_page,
     javascript_pdf,
@@ -21,6 +21,7 @@ from tests.fixtures.hostile_files import (
     zip_bomb_xlsx,
     zip_slip,
 )
+from tests.fixtures.office_files import with_zip_comment
 
 
 def stored_files(bot: Bot) -> list[Path]:
@@ -117,3 +118,26 @@ async def test_an_xlsx_crafted_to_stall_the_peek_is_answered_within_seconds(
 
     assert "这份材料属于哪一项指标" in question.plain_text
     assert time.monotonic() - began < 4.0
+
+
+async def test_while_crafted_xlsx_files_are_read_another_users_owe_is_answered_at_once(
+    bot: Bot, tmp_path: Path
+) -> None:
+    police = await bot.add_contact("公安局")
+    tourism = await bot.add_contact("文旅局")
+    crafted = unclosed_shared_strings_xlsx(tmp_path)
+    began = time.monotonic()
+
+    # Three at once, as the issue measured (they once froze everybody for minutes).
+    for n in range(3):
+        bot.emu.send_document(police, police, "扫描件.xlsx", with_zip_comment(crafted, b"%d" % n))
+    [owed] = await bot.say(tourism, tourism, "/owe")
+    owe_answered = time.monotonic() - began
+    questions = await bot.emu.wait_for_messages(police, 3, timeout=REPLY_TIMEOUT)
+    crafted_answered = time.monotonic() - began
+
+    assert "【文旅局】" in owed.plain_text
+    assert owe_answered < 1.0
+    assert owed.seq < questions[-1].seq  # not queued behind the files being read
+    assert all("这份材料属于哪一项指标" in q.plain_text for q in questions)
+    assert crafted_answered < 8.0  # each look inside is cut at PEEK_TIMEOUT_SECONDS (2 s)

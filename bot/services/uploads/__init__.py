@@ -1,6 +1,7 @@
 """Uploads: a received file is checked, stored, matched, and filed or asked about.
 
 - files: which files are taken, the store, the facts recorded about a file
+- admission: a unit's pace (the throttle) and a campaign's storage quota, before download
 - matchers: one matcher per campaign, and the content peek when names are not enough
 - receive: who may upload, duplicates, filing or a pending question
 - choices: the buttons under a question and under a receipt
@@ -9,6 +10,7 @@
 - links: one stored file counted for several of the unit's obligations (收一次，用多处)
 """
 
+from bot.services.uploads.admission import OverQuota, TooManyUploads, campaign_stored_bytes
 from bot.services.uploads.choices import (
     ChoiceGone,
     all_choices,
@@ -49,6 +51,7 @@ from bot.services.uploads.results import (
     Moved,
     NeedsChoice,
     NotOwed,
+    Throttled,
     UploadOutcome,
     Withdrawn,
 )
@@ -75,6 +78,9 @@ __all__ = [
     "NeedsChoice",
     "NotOwed",
     "NothingToLink",
+    "OverQuota",
+    "Throttled",
+    "TooManyUploads",
     "UploadOutcome",
     "UploadRequest",
     "Withdrawn",
@@ -82,6 +88,7 @@ __all__ = [
     "adopt_contribution",
     "all_choices",
     "campaign_profiles",
+    "campaign_stored_bytes",
     "cancel_pending",
     "check_file",
     "choose_indicator",

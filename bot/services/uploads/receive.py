@@ -18,6 +18,7 @@ from bot.matching import MatchResult
 from bot.models import Campaign, Indicator, Obligation, PendingUpload, Submission, Unit
 from bot.services.access import Actor, NotAllowed
 from bot.services.campaigns import find_campaign, find_unit
+from bot.services.uploads.admission import check_quota, paced
 from bot.services.uploads.files import FileFacts, UploadRequest, check_file
 from bot.services.uploads.filing import (
     OwnObligation,
@@ -33,9 +34,11 @@ from bot.services.uploads.results import (
     Ignored,
     NeedsChoice,
     NotOwed,
+    Throttled,
     UploadOutcome,
 )
 from bot.storage import FileStore
+from bot.throttle import Throttle
 
 CHOICES_SHOWN = 3
 
@@ -58,16 +61,29 @@ def uploading_unit(actor: Actor) -> str | None:
 
 @read_only
 def admit_upload(
-    _uow: UnitOfWork, actor: Actor, filename: str, size: int | None, limit_bytes: int
-) -> Admitted | Ignored:
+    uow: UnitOfWork,
+    actor: Actor,
+    filename: str,
+    size: int | None,
+    limit_bytes: int,
+    throttle: Throttle | None = None,
+    quota_bytes: int | None = None,
+) -> Admitted | Ignored | Throttled:
     """Before the download: may the actor upload here, and is the file one we take?
 
-    Nothing is downloaded for a stranger, an unbound group or a refused file, and nothing
-    for a file shared as conversation.
+    Nothing is downloaded for a stranger, an unbound group, a refused file, a unit over its
+    pace (`throttle`, the runtime's) or a campaign over its storage quota, and nothing for a
+    file shared as conversation. Without a throttle or a quota, neither limit applies.
     """
-    if uploading_unit(actor) is None:
+    unit = uploading_unit(actor)
+    if unit is None:
         return Ignored()
+    # The pace first: a flood is turned away before any other check or query.
+    if throttle is not None and not paced(throttle, unit, filename):
+        return Throttled()
     check_file(filename, size, limit_bytes)
+    if quota_bytes is not None:
+        check_quota(uow.session, quota_bytes, filename, size)
     return Admitted()
 
 

@@ -94,6 +94,12 @@ class Admitted:
 
 
 @dataclass(frozen=True)
+class Throttled:
+    """A file of a burst beyond the unit's pace, after the one answer the burst gets: not
+    downloaded, and nothing said (hundreds of files must not draw hundreds of replies)."""
+
+
+@dataclass(frozen=True)
 class Cancelled:
     """A pending question dropped: its file is not filed."""
 
