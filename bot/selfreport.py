@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from bot.progress import OWED_STATUSES, Status
+from bot.status import OWED_STATUSES, Status
 
 # Files whose opening text reads as prose; a spreadsheet's first cells do not.
 EXCERPT_SUFFIXES = (".docx", ".pdf")

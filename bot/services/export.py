@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.db import UnitOfWork, read_only
 from bot.package import PART_LIMIT, ExportResult, PackageEntry, PackagePlan, write_package
-from bot.progress import counts_as_delivery
 from bot.services.access import Actor, require_coordinator
 from bot.services.campaigns import find_campaign
 from bot.services.obligations import load_obligations
 from bot.services.selfreport import campaign_self_report
 from bot.services.summary import campaign_summary
+from bot.status import counts_as_delivery
 from bot.storage import FileStore, safe_filename
 
 

@@ -24,24 +24,21 @@ from bot.models import (
     Submission,
     Unit,
 )
-from bot.progress import (
+from bot.progress import ObligationState, OwedIndicator, OweReport, SubmissionInfo
+from bot.schedule import days_left
+from bot.services.access import Actor, NotAllowed
+from bot.services.campaigns import find_campaign, find_unit, unit_names
+from bot.services.supports import support_states
+from bot.status import (
     OWED_STATUSES,
     ExemptionFacts,
     ExemptionNote,
-    ObligationState,
-    OwedIndicator,
-    OweReport,
     SubmissionFacts,
-    SubmissionInfo,
     counts_as_delivery,
     derive_status,
     exemption_note,
     is_late,
 )
-from bot.schedule import days_left
-from bot.services.access import Actor, NotAllowed
-from bot.services.campaigns import find_campaign, find_unit, unit_names
-from bot.services.supports import support_states
 
 
 class SubmissionRow(SubmissionFacts, Protocol):

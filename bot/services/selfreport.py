@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session, selectinload
 from bot import texts
 from bot.db import UnitOfWork, read_only
 from bot.models import Campaign, Indicator, Obligation, Submission
-from bot.progress import OWED_STATUSES, counts_as_delivery
 from bot.selfreport import (
     DeliveredFile,
     ReportGroup,
@@ -28,6 +27,7 @@ from bot.selfreport import (
 from bot.services.access import Actor, NotAllowed
 from bot.services.campaigns import find_campaign, find_unit
 from bot.services.obligations import derive_status, is_late, load_obligations
+from bot.status import OWED_STATUSES, counts_as_delivery
 
 # Who is refused how, when they act for no unit.
 _REFUSALS = {

@@ -29,8 +29,9 @@ from bot.models import (
     Submission,
     Unit,
 )
-from bot.progress import OWED_STATUSES, ContributedFile, SupportState, derive_status, is_late
+from bot.progress import ContributedFile, SupportState
 from bot.schedule import days_left
+from bot.status import OWED_STATUSES, derive_status, is_late
 
 _Lead = aliased(Unit, name="lead_unit")
 
