@@ -158,9 +158,10 @@ def _xlsx(path: Path, sizes: dict[str, int], deadline: float) -> Structure | Non
         return None
     from openpyxl import load_workbook  # local: only spreadsheets need it
 
-    with warnings.catch_warnings():
+    # A handle, not the path: openpyxl refuses paths without an .xlsx suffix (the store's).
+    with warnings.catch_warnings(), path.open("rb") as handle:
         warnings.simplefilter("ignore")  # unsupported extensions, odd styles: not our concern
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = load_workbook(handle, read_only=True, data_only=True)
         try:
             sheets = []
             for sheet in workbook.worksheets[:MAX_SHEETS]:

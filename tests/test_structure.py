@@ -247,3 +247,11 @@ def test_structures_survive_the_round_trip_through_json() -> None:
         assert Structure.from_json(structure.as_json()) == structure
     assert Structure.from_json(None) is None
     assert Structure.from_json({"kind": "xlsx"}) is None
+
+
+def test_a_file_in_the_store_is_read_whatever_its_name(tmp_path: Path) -> None:
+    path = opinion_sheet(tmp_path / "t.xlsx")
+    stored = path.rename(tmp_path / "6a879d3c415dad10")  # the store names files by digest
+    structure = extract(stored)
+    assert structure is not None
+    assert structure.sheets[0].columns == OPINION_COLUMNS
