@@ -12,10 +12,13 @@ from bot.structure import (
     Difference,
     SheetHeader,
     Structure,
+    closest_template,
     compare,
+    compare_with_templates,
     extract,
     header_of,
     header_similarity,
+    template_evidence,
 )
 from bot.wording.templates import differences_text
 from tests.fixtures.office_files import make_docx, make_pdf, make_xlsx
@@ -255,3 +258,30 @@ def test_a_file_in_the_store_is_read_whatever_its_name(tmp_path: Path) -> None:
     structure = extract(stored)
     assert structure is not None
     assert structure.sheets[0].columns == OPINION_COLUMNS
+
+
+def test_an_upload_is_compared_with_the_closest_template_of_its_own_kind() -> None:
+    notes = Structure("docx", headings=("一、填报说明",))
+    old = _sheet("序号", "名称")
+    current = _sheet(*OPINION_COLUMNS)
+    upload = _sheet(*OPINION_COLUMNS[:-1])
+    assert closest_template([notes, old, current], upload) == current
+    assert compare_with_templates([notes, old, current], upload) == [
+        Difference("missing_columns", ("处置情况",))
+    ]
+    assert compare_with_templates([notes], upload) == []
+    assert compare_with_templates([current], None) == []
+
+
+def test_template_evidence_scores_each_indicator_by_its_closest_template() -> None:
+    upload = _sheet(*OPINION_COLUMNS)
+    evidence = template_evidence(
+        {
+            "2": [_sheet(*OPINION_COLUMNS), Structure("docx", headings=("说明",))],
+            "4": [_sheet("案件名称", "受理时间")],
+            "6": [Structure("docx", headings=("一、概况",))],
+        },
+        upload,
+    )
+    assert evidence == {"2": 1.0, "4": 0.0}
+    assert template_evidence({"2": [upload]}, None) == {}

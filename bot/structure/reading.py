@@ -1,13 +1,7 @@
-"""The structure of an office file, and how an upload's structure differs from its template's.
+"""Reading the structure of an .xlsx or .docx, bounded: never raises, None for "none".
 
-A spreadsheet's structure is the header row of each visible sheet; a document's is its
-skeleton: headings and the first row of each table. Templates keep theirs (bot.models.Template)
-so that an upload can be compared with them and so the matcher can weigh how alike two header
-rows are.
-
-Everything here is pure and bounded: whatever the file (corrupt, encrypted, a zip bomb, a
-renamed PDF), `extract` reads a bounded part of it and returns None for "no structure"; it
-never raises. The type comes from the zip's parts, not from the name.
+Whatever the file (corrupt, encrypted, a zip bomb, a renamed PDF), `extract` reads a bounded
+part of it. The type comes from the zip's parts, not from the name.
 """
 
 from __future__ import annotations
@@ -15,18 +9,16 @@ from __future__ import annotations
 import logging
 import re
 import time
-import unicodedata
 import warnings
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
 from xml.parsers import expat
 
-log = logging.getLogger(__name__)
+from bot.structure.shapes import SheetHeader, Structure
 
-Kind = Literal["xlsx", "docx"]
+log = logging.getLogger(__name__)
 
 HEADER_SCAN_ROWS = 10  # the header is among a sheet's first rows (title and note rows above)
 MAX_COLUMNS = 60
@@ -49,87 +41,6 @@ _HEADING_STYLE = re.compile(r"(?i)(?:heading|标题)\s*\d|\d")
 # "一、基本情况": Chinese official documents number their first-level headings this way, often
 # without a heading style.
 _NUMBERED_HEADING = re.compile(r"[一二三四五六七八九十]{1,3}、")
-
-
-@dataclass(frozen=True)
-class SheetHeader:
-    """One sheet's name and the names of its header cells, left to right."""
-
-    name: str
-    columns: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Structure:
-    """What a file is built of: header rows (xlsx), or headings and table heads (docx)."""
-
-    kind: Kind
-    sheets: tuple[SheetHeader, ...] = ()
-    headings: tuple[str, ...] = ()
-    tables: tuple[tuple[str, ...], ...] = ()
-
-    @property
-    def empty(self) -> bool:
-        return not (self.sheets or self.headings or self.tables)
-
-    def as_json(self) -> dict[str, Any]:
-        if self.kind == "xlsx":
-            return {
-                "kind": "xlsx",
-                "sheets": [{"name": s.name, "columns": list(s.columns)} for s in self.sheets],
-            }
-        return {
-            "kind": "docx",
-            "headings": list(self.headings),
-            "tables": [list(t) for t in self.tables],
-        }
-
-    @classmethod
-    def from_json(cls, document: dict[str, Any] | None) -> Structure | None:
-        """The structure stored by `as_json`; None for nothing or anything unrecognised."""
-        if not document:
-            return None
-        try:
-            if document["kind"] == "xlsx":
-                sheets = tuple(
-                    SheetHeader(str(s["name"]), tuple(str(c) for c in s["columns"]))
-                    for s in document["sheets"]
-                )
-                return cls("xlsx", sheets=sheets)
-            if document["kind"] == "docx":
-                return cls(
-                    "docx",
-                    headings=tuple(str(h) for h in document["headings"]),
-                    tables=tuple(tuple(str(c) for c in t) for t in document["tables"]),
-                )
-        except (KeyError, TypeError):
-            log.warning("unreadable stored structure: %r", document)
-        return None
-
-
-DifferenceKind = Literal[
-    "missing_columns",  # a template column the upload's sheet lacks
-    "extra_columns",  # a column the upload adds
-    "missing_sheet",  # a template sheet with no counterpart
-    "no_header",  # the upload has no header row at all
-    "missing_headings",
-    "missing_table",  # a template table whose head is nowhere in the upload
-    "table_missing_columns",
-    "table_extra_columns",
-]
-
-
-@dataclass(frozen=True)
-class Difference:
-    """One way an upload differs from its template. `where` names the sheet (when the template
-    has several) or the table's position (1-based); `names` are the cells or headings."""
-
-    kind: DifferenceKind
-    names: tuple[str, ...] = ()
-    where: str = ""
-
-
-# --- extraction ---------------------------------------------------------------------------------
 
 
 def extract(path: Path, *, time_budget_s: float = TIME_BUDGET_S) -> Structure | None:
@@ -327,124 +238,3 @@ def _is_heading(style: str, text: str) -> bool:
 def _clean(text: str) -> str:
     """Runs of whitespace (line breaks inside a cell too) become one space; ends trimmed."""
     return " ".join(text.split())
-
-
-def normal(name: str) -> str:
-    """The form two names are compared in: full-width folded (NFKC), no whitespace, no
-    required-field star ("移送时间*" is the column 移送时间)."""
-    return "".join(unicodedata.normalize("NFKC", name).split()).strip("*＊")
-
-
-# --- comparison -----------------------------------------------------------------------------------
-
-
-def compare(template: Structure | None, upload: Structure | None) -> list[Difference]:
-    """How `upload` differs from `template`; empty when they agree or cannot be compared
-    (either has no structure, or one is a spreadsheet and the other a document)."""
-    if template is None or upload is None or template.kind != upload.kind:
-        return []
-    if template.kind == "xlsx":
-        return _compare_sheets(template.sheets, upload.sheets)
-    return _compare_skeletons(template, upload)
-
-
-def header_similarity(template: Structure | None, upload: Structure | None) -> float:
-    """0…1: how alike the two header rows (or skeletons) are; 1.0 for the same names."""
-    if template is None or upload is None or template.kind != upload.kind:
-        return 0.0
-    if template.kind == "xlsx":
-        if not template.sheets or not upload.sheets:
-            return 0.0
-        best = [
-            max(_dice(sheet.columns, other.columns) for other in upload.sheets)
-            for sheet in template.sheets
-        ]
-        return sum(best) / len(best)
-    return _dice(
-        [*template.headings, *(c for t in template.tables for c in t)],
-        [*upload.headings, *(c for t in upload.tables for c in t)],
-    )
-
-
-def _dice(first: Iterable[str], second: Iterable[str]) -> float:
-    a, b = {normal(n) for n in first}, {normal(n) for n in second}
-    if not a or not b:
-        return 0.0
-    return 2 * len(a & b) / (len(a) + len(b))
-
-
-def _column_differences(
-    template: Sequence[str], upload: Sequence[str], where: str, *, table: bool = False
-) -> list[Difference]:
-    have = {normal(n) for n in upload}
-    want = {normal(n) for n in template}
-    missing = tuple(n for n in template if normal(n) not in have)
-    extra = tuple(n for n in upload if normal(n) not in want)
-    found = []
-    if missing:
-        kind: DifferenceKind = "table_missing_columns" if table else "missing_columns"
-        found.append(Difference(kind, _unique(missing), where))
-    if extra:
-        kind = "table_extra_columns" if table else "extra_columns"
-        found.append(Difference(kind, _unique(extra), where))
-    return found
-
-
-def _compare_sheets(
-    template: Sequence[SheetHeader], upload: Sequence[SheetHeader]
-) -> list[Difference]:
-    if not template:
-        return []
-    if not upload:
-        return [Difference("no_header")]
-    named = len(template) > 1  # with one template sheet, the upload's sheet name is free
-    unused = list(upload)
-    differences: list[Difference] = []
-    for position, sheet in enumerate(template):
-        counterpart = _counterpart(sheet, unused, position, by_name=named)
-        if counterpart is None:
-            differences.append(Difference("missing_sheet", (sheet.name,)))
-            continue
-        unused.remove(counterpart)
-        where = sheet.name if named else ""
-        differences.extend(_column_differences(sheet.columns, counterpart.columns, where))
-    return differences
-
-
-def _counterpart(
-    sheet: SheetHeader, candidates: Sequence[SheetHeader], position: int, *, by_name: bool
-) -> SheetHeader | None:
-    """The upload's sheet for a template sheet: same name, else the most alike header, else
-    the one in the same place."""
-    if not candidates:
-        return None
-    if by_name:
-        for candidate in candidates:
-            if normal(candidate.name) == normal(sheet.name):
-                return candidate
-    scored = max(candidates, key=lambda c: _dice(sheet.columns, c.columns))
-    if _dice(sheet.columns, scored.columns) > 0:
-        return scored
-    return candidates[min(position, len(candidates) - 1)] if not by_name else None
-
-
-def _compare_skeletons(template: Structure, upload: Structure) -> list[Difference]:
-    differences: list[Difference] = []
-    have = {normal(h) for h in upload.headings}
-    missing = tuple(h for h in template.headings if normal(h) not in have)
-    if missing:
-        differences.append(Difference("missing_headings", _unique(missing)))
-    unused = list(upload.tables)
-    for position, head in enumerate(template.tables, start=1):
-        best = max(unused, key=lambda t: _dice(head, t), default=None)
-        if best is None or _dice(head, best) == 0:
-            differences.append(Difference("missing_table", head, str(position)))
-            continue
-        unused.remove(best)
-        where = str(position) if len(template.tables) > 1 else ""
-        differences.extend(_column_differences(head, best, where, table=True))
-    return differences
-
-
-def _unique(names: Sequence[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(names))
