@@ -6,8 +6,8 @@ from telegram import Update
 
 from bot import texts
 from bot.services.access import require_known
+from bot.services.handouts import owe_with_templates
 from bot.services.obligations import UnitChoice
-from bot.services.templates import owe_with_templates
 from handlers import keyboards, render
 from handlers.common import button_of, reply_parts
 from handlers.context import BotContext

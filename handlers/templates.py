@@ -7,13 +7,12 @@ import logging
 from telegram import Document, Message, Update
 from telegram.error import BadRequest
 
+from bot.services.handouts import record_sent_file_id, templates_for
 from bot.services.templates import (
     TemplateInfo,
     add_template,
     check_attach,
-    record_sent_file_id,
     store_template_file,
-    templates_for,
 )
 from bot.storage import safe_filename
 from bot.wording import html_escape

@@ -12,25 +12,27 @@ from bot.db import Database
 from bot.models import AuditEvent, Chat, Unit
 from bot.services.access import Actor, NotAllowed, identify
 from bot.services.campaigns import find_campaign
+from bot.services.handouts import (
+    OweWithTemplates,
+    is_blank_template,
+    owe_with_templates,
+    record_sent_file_id,
+    template_structures,
+    templates_for,
+)
 from bot.services.obligations import owed_items
 from bot.services.onboarding import create_invite, ensure_coordinator, redeem_invite, welcome
 from bot.services.summary import summary
 from bot.services.templates import (
-    OweWithTemplates,
     StoredTemplate,
     TemplateRefused,
     add_template,
     check_attach,
     import_templates,
-    is_blank_template,
     list_templates,
     number_in_filename,
-    owe_with_templates,
-    record_sent_file_id,
     remove_template,
     store_template_file,
-    template_structures,
-    templates_for,
 )
 from bot.storage import FileStore
 from bot.structure import SheetHeader, Structure

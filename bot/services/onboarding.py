@@ -18,8 +18,8 @@ from bot.refusals import Refusal
 from bot.services.access import Actor, NotAllowed, identify, require_coordinator
 from bot.services.audit import audit
 from bot.services.campaigns import UnitNotFound, find_unit, unit_registry
+from bot.services.handouts import owed_with_templates
 from bot.services.obligations import owed_items
-from bot.services.templates import owed_with_templates
 
 INVITE_TOKEN_BYTES = 12  # 16 URL-safe characters: well within /start's 64-character payload
 

@@ -1,4 +1,5 @@
-"""Templates: files a coordinator attaches to an indicator, handed out to the units that owe it.
+"""Templates: files a coordinator attaches to an indicator (here: attach, list, remove, the
+campaign's template folder); bot.services.handouts gives them to the units that owe it.
 
 A template is never a submission: it lives in its own table, so no count of owed or
 delivered material ever sees it. Its bytes are in the content-addressed store like any file;
@@ -9,8 +10,7 @@ sha256 is how a template sent back unchanged is recognised.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,13 +21,11 @@ from sqlalchemy.orm import Session
 
 from bot import texts
 from bot.db import UnitOfWork, read_only
-from bot.models import Campaign, Indicator, Obligation, Template, Unit
-from bot.progress import OweReport
+from bot.models import Campaign, Indicator, Template
 from bot.refusals import Refusal
-from bot.services.access import Actor, NotAllowed, require_coordinator
+from bot.services.access import Actor, require_coordinator
 from bot.services.audit import audit
-from bot.services.campaigns import find_campaign, find_unit
-from bot.services.obligations import UnitChoice, owe_for, still_owed
+from bot.services.campaigns import find_campaign
 from bot.storage import FileStore
 from bot.structure import Structure, extract
 
@@ -95,14 +93,6 @@ class AttachTarget:
 
 
 @dataclass(frozen=True)
-class OweWithTemplates:
-    """/owe's report, and the owed indicators that have templates (their buttons)."""
-
-    report: OweReport
-    templates: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class FolderFile:
     """One file of a campaign's template folder and what became of it."""
 
@@ -166,7 +156,7 @@ def check_attach(
     require_coordinator(actor, texts.TEMPLATE_NOT_ALLOWED)
     if not number:
         raise TemplateRefused(texts.TEMPLATE_USAGE)
-    indicator = _indicator(uow.session, find_campaign(uow.session, campaign_code), number)
+    indicator = indicator_numbered(uow.session, find_campaign(uow.session, campaign_code), number)
     if size is not None:
         _check_size(filename, size, limit)
     return AttachTarget(indicator.number, indicator.title)
@@ -187,13 +177,13 @@ def add_template(
     require_coordinator(actor, texts.TEMPLATE_NOT_ALLOWED)
     session = uow.session
     campaign = find_campaign(session, campaign_code)
-    indicator = _indicator(session, campaign, number)
+    indicator = indicator_numbered(session, campaign, number)
     existing = list(session.scalars(select(Template).where(Template.indicator_id == indicator.id)))
     same = next((t for t in existing if t.sha256 == stored.sha256), None)
     if same is not None:
         same.telegram_file_id = same.telegram_file_id or stored.telegram_file_id
         uow.commit()
-        return TemplateAdded(_info(same, indicator), "already")
+        return TemplateAdded(template_info(same, indicator), "already")
     named = next((t for t in existing if t.filename == filename), None)
     template = named or Template(indicator_id=indicator.id, filename=filename)
     template.created_at = now
@@ -214,7 +204,7 @@ def add_template(
         sha256=stored.sha256,
     )
     uow.commit()
-    return TemplateAdded(_info(template, indicator), outcome)
+    return TemplateAdded(template_info(template, indicator), outcome)
 
 
 @read_only
@@ -224,7 +214,7 @@ def list_templates(
     """Every template of the campaign, in table order (coordinators and the operator)."""
     require_coordinator(actor, texts.NOT_ALLOWED_COORDINATOR)
     campaign = find_campaign(uow.session, campaign_code)
-    return TemplateListing(campaign.title, tuple(_templates_of(uow.session, campaign)))
+    return TemplateListing(campaign.title, tuple(templates_of(uow.session, campaign)))
 
 
 def remove_template(
@@ -250,7 +240,7 @@ def remove_template(
             raise TemplateRefused(texts.TEMPLATE_ID_NOT_FOUND, id=target.lstrip("#"))
         indicator, doomed = template.indicator, [template]
     else:
-        indicator = _indicator(session, campaign, target)
+        indicator = indicator_numbered(session, campaign, target)
         doomed = list(
             session.scalars(
                 select(Template).where(Template.indicator_id == indicator.id).order_by(Template.id)
@@ -310,110 +300,13 @@ def import_templates(
     return outcomes
 
 
-# --- everybody registered: get them --------------------------------------------------------------
+# --- shared with bot.services.handouts ----------------------------------------------------------
 
 
-@read_only
-def templates_for(
-    uow: UnitOfWork, actor: Actor, numbers: Sequence[str], *, campaign_code: str | None = None
-) -> tuple[TemplateInfo, ...]:
-    """The templates to send: of `numbers`, or (none named) of every indicator the actor's
-    unit still owes; a coordinator outside a unit's group gets every template. A unit may only
-    ask for its own indicators."""
-    session = uow.session
-    campaign = find_campaign(session, campaign_code)
-    wanted = [n.strip().removeprefix("指标") for n in numbers if n.strip()]
-    asked = bool(wanted)
-    # In a unit's group (or as its contact) the unit's own indicators; a coordinator who
-    # names indicators may have any of them.
-    for_unit = actor.unit is not None and not (asked and actor.is_coordinator)
-    if for_unit:
-        unit = find_unit(session, actor.unit or "")
-        if asked:
-            _require_responsible(session, campaign, unit, wanted)
-        else:
-            wanted = [owed.indicator for owed in still_owed(session, campaign, unit)]
-    elif not actor.is_coordinator:
-        _refuse_stranger(actor)
-    elif asked:
-        wanted = [_indicator(session, campaign, n).number for n in wanted]
-    found = _templates_of(session, campaign, wanted if for_unit or asked else None)
-    if not found:
-        if asked:
-            raise TemplateRefused(texts.TEMPLATE_NONE_FOR, numbers="、".join(wanted))
-        if for_unit:
-            raise TemplateRefused(texts.TEMPLATE_NONE_OWED, unit=actor.unit)
-        raise TemplateRefused(texts.TEMPLATE_NONE_AT_ALL, campaign=campaign.title)
-    return tuple(found)
-
-
-def record_sent_file_id(uow: UnitOfWork, template_id: int, file_id: str) -> None:
-    """Telegram's id of a template's file, from its first send: later sends reuse it."""
-    template = uow.session.get(Template, template_id)
-    if template is not None and template.telegram_file_id != file_id:
-        template.telegram_file_id = file_id
-        uow.commit()
-
-
-@read_only
-def owe_with_templates(
-    uow: UnitOfWork, actor: Actor, named: str, now: datetime
-) -> OweWithTemplates | UnitChoice:
-    """/owe (bot.services.obligations.owe_for), plus which owed indicators have templates."""
-    found = owe_for(uow, actor, named, now)
-    if isinstance(found, UnitChoice):
-        return found
-    return OweWithTemplates(found, owed_with_templates(uow.session, found))
-
-
-def owed_with_templates(session: Session, report: OweReport) -> tuple[str, ...]:
-    """The numbers of `report`'s owed indicators that have at least one template."""
-    owed = [item.indicator for item in report.owed]
-    if not owed:
-        return ()
-    having = set(
-        session.scalars(
-            select(Indicator.number)
-            .join(Campaign, Indicator.campaign_id == Campaign.id)
-            .join(Template, Template.indicator_id == Indicator.id)
-            .where(Campaign.code == report.campaign, Indicator.number.in_(owed))
-        )
-    )
-    return tuple(number for number in owed if number in having)
-
-
-# --- the upload path: blank templates, structures ------------------------------------------------
-
-
-@read_only
-def is_blank_template(uow: UnitOfWork, campaign: Campaign, sha256: str) -> TemplateInfo | None:
-    """The template whose bytes these exactly are (sent back unfilled), if any."""
-    row = uow.session.execute(
-        select(Template, Indicator)
-        .join(Indicator, Template.indicator_id == Indicator.id)
-        .where(Indicator.campaign_id == campaign.id, Template.sha256 == sha256)
-        .order_by(Indicator.position, Template.id)
-        .limit(1)
-    ).first()
-    return None if row is None else _info(row.Template, row.Indicator)
-
-
-@read_only
-def template_structures(uow: UnitOfWork, campaign: Campaign) -> dict[str, list[Structure]]:
-    """{indicator number: structures of its templates}, for the comparison and the matcher."""
-    found: dict[str, list[Structure]] = defaultdict(list)
-    for template in _templates_of(uow.session, campaign):
-        if template.structure is not None:
-            found[template.number].append(template.structure)
-    return dict(found)
-
-
-# --- helpers -------------------------------------------------------------------------------------
-
-
-def _templates_of(
+def templates_of(
     session: Session, campaign: Campaign, numbers: Iterable[str] | None = None
 ) -> list[TemplateInfo]:
+    """The campaign's templates (of `numbers` only, if given), in table order."""
     query = (
         select(Template, Indicator)
         .join(Indicator, Template.indicator_id == Indicator.id)
@@ -422,10 +315,10 @@ def _templates_of(
     )
     if numbers is not None:
         query = query.where(Indicator.number.in_(list(numbers)))
-    return [_info(row.Template, row.Indicator) for row in session.execute(query)]
+    return [template_info(row.Template, row.Indicator) for row in session.execute(query)]
 
 
-def _info(template: Template, indicator: Indicator) -> TemplateInfo:
+def template_info(template: Template, indicator: Indicator) -> TemplateInfo:
     return TemplateInfo(
         id=template.id,
         number=indicator.number,
@@ -438,7 +331,8 @@ def _info(template: Template, indicator: Indicator) -> TemplateInfo:
     )
 
 
-def _indicator(session: Session, campaign: Campaign, number: str) -> Indicator:
+def indicator_numbered(session: Session, campaign: Campaign, number: str) -> Indicator:
+    """The live indicator "2" (or "指标2"); refused with the known numbers."""
     written = number.strip().removeprefix("指标").strip()
     indicator = session.scalar(
         select(Indicator).where(
@@ -457,38 +351,11 @@ def _indicator(session: Session, campaign: Campaign, number: str) -> Indicator:
     return indicator
 
 
-def _require_responsible(
-    session: Session, campaign: Campaign, unit: Unit, numbers: Sequence[str]
-) -> None:
-    own = set(
-        session.scalars(
-            select(Indicator.number)
-            .join(Obligation, Obligation.indicator_id == Indicator.id)
-            .where(
-                Indicator.campaign_id == campaign.id,
-                Indicator.archived.is_(False),
-                Obligation.archived.is_(False),
-                Obligation.unit_id == unit.id,
-            )
-        )
-    )
-    for number in numbers:
-        if number not in own:
-            _indicator(session, campaign, number)  # an unknown number is told as such
-            raise TemplateRefused(texts.TEMPLATE_NOT_RESPONSIBLE, number=number, unit=unit.name)
-
-
 def _check_size(filename: str, size: int, limit: int) -> None:
     if size > limit:
         raise TemplateRefused(
             texts.TEMPLATE_TOO_BIG, filename=filename, size_mb=size / 2**20, limit_mb=limit // 2**20
         )
-
-
-def _refuse_stranger(actor: Actor) -> None:
-    if actor.chat_kind == "unbound":
-        raise NotAllowed(texts.GROUP_NOT_BOUND)
-    raise NotAllowed(texts.NOT_REGISTERED)
 
 
 def _id(target: str) -> int:

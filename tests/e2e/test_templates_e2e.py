@@ -48,6 +48,7 @@ async def test_a_template_attached_by_caption_is_handed_out_on_owe_and_then_sent
     assert received.filename == "舆情信息表模板.xlsx"
     assert received.data == blank
     assert "指标2 宣传培训情况 的模板" in received.shown_text
+    await bot.silence(government)
 
     [again] = await bot.say(government, government, "模板")
     assert again.data == blank
@@ -70,6 +71,7 @@ async def test_the_first_send_uploads_the_stored_file_and_later_sends_use_its_fi
     police = await bot.add_contact("公安局")
     [first] = await bot.say(police, police, "/template 4")
     assert first.filename == "指标4_行政案件信息表.xlsx"
+    await bot.silence(police)  # the file id is recorded just after the send returns
     [second] = await bot.say(police, police, "/template 4")
     assert second.data == first.data
     upload, by_id = document_sends(bot)
