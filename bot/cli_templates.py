@@ -72,7 +72,7 @@ def cmd_template_add(args: argparse.Namespace, settings: Settings) -> int:
     for path in args.files:
         if path in missing:
             continue
-        stored = store_template_file(store, path)
+        stored = store_template_file(store, path, path.name)
         added = database.run(
             add_template,
             OPERATOR,

@@ -67,7 +67,7 @@ async def _attach(update: Update, context: BotContext, document: Document, numbe
     telegram_file = await context.bot.get_file(document.file_id)
     content = bytes(await telegram_file.download_as_bytearray())
     store = context.runtime.store
-    stored = await context.compute(store_template_file, store, content, document.file_id)
+    stored = await context.compute(store_template_file, store, content, filename, document.file_id)
     added = await context.act(update, add_template, number, stored, filename, context.now())
     await message.reply_text(added_text(added, html_escape))
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.db import Database
+from bot.filecheck import FileRefused
 from bot.models import AuditEvent, Chat, Unit
 from bot.services.access import Actor, NotAllowed, identify
 from bot.services.campaigns import find_campaign
@@ -20,6 +21,7 @@ from bot.services.handouts import (
     template_structures,
     templates_for,
 )
+from bot.services.housekeeping import sweep_orphan_blobs
 from bot.services.obligations import owed_items
 from bot.services.onboarding import create_invite, ensure_coordinator, redeem_invite, welcome
 from bot.services.summary import summary
@@ -39,6 +41,7 @@ from bot.structure import SheetHeader, Structure
 from bot.wording.onboarding import welcome_text
 from bot.wording.templates import folder_lines, listing_text
 from tests.conftest import SEED_NOW
+from tests.fixtures.hostile_files import macro_xlsx
 from tests.fixtures.office_files import make_docx, make_xlsx
 
 OPERATOR = Actor.operator()
@@ -72,7 +75,7 @@ def actor(db: Database, user_id: int, chat_id: int | None = None) -> Actor:
 
 def opinion_template(tmp_path: Path, store: FileStore, name: str = "舆情信息表.xlsx"):
     path = make_xlsx(tmp_path / name, "舆情", [("舆情信息表",), OPINION])
-    return store_template_file(store, path)
+    return store_template_file(store, path, name)
 
 
 def add(db: Database, who: Actor, number: str, stored: StoredTemplate, filename: str):
@@ -120,7 +123,9 @@ def test_an_indicator_has_several_templates_and_the_same_bytes_are_kept_once(
     staffed: Database, store: FileStore, tmp_path: Path
 ) -> None:
     first = opinion_template(tmp_path, store)
-    second = store_template_file(store, make_docx(tmp_path / "说明.docx", "填报说明", "一、范围"))
+    second = store_template_file(
+        store, make_docx(tmp_path / "说明.docx", "填报说明", "一、范围"), "说明.docx"
+    )
     assert add(staffed, OPERATOR, "2", first, "舆情信息表.xlsx").outcome == "added"
     assert add(staffed, OPERATOR, "2", second, "填报说明.docx").outcome == "added"
     assert add(staffed, OPERATOR, "2", first, "舆情信息表（副本）.xlsx").outcome == "already"
@@ -141,9 +146,8 @@ def test_a_file_of_the_same_name_with_new_bytes_replaces_the_old_version(
     old = opinion_template(tmp_path, store)
     add(staffed, OPERATOR, "2", old, "舆情信息表.xlsx")
     staffed.run(record_sent_file_id, staffed.run(list_templates, OPERATOR).templates[0].id, "F1")
-    newer = store_template_file(
-        store, make_xlsx(tmp_path / "new.xlsx", "舆情", [(*OPINION, "备注")])
-    )
+    newer_path = make_xlsx(tmp_path / "new.xlsx", "舆情", [(*OPINION, "备注")])
+    newer = store_template_file(store, newer_path, "new.xlsx")
     replaced = add(staffed, OPERATOR, "2", newer, "舆情信息表.xlsx")
     assert replaced.outcome == "replaced"
     [only] = staffed.run(list_templates, OPERATOR).templates
@@ -170,9 +174,11 @@ def test_remove_takes_an_indicators_templates_one_by_name_or_one_by_id(
     staffed: Database, store: FileStore, tmp_path: Path
 ) -> None:
     add(staffed, OPERATOR, "2", opinion_template(tmp_path, store), "舆情信息表.xlsx")
-    docx = store_template_file(store, make_docx(tmp_path / "说明.docx", "填报说明"))
+    docx = store_template_file(store, make_docx(tmp_path / "说明.docx", "填报说明"), "说明.docx")
     add(staffed, OPERATOR, "2", docx, "填报说明.docx")
-    cases = store_template_file(store, make_xlsx(tmp_path / "c.xlsx", "案件", [("案件", "时间")]))
+    cases = store_template_file(
+        store, make_xlsx(tmp_path / "c.xlsx", "案件", [("案件", "时间")]), "c.xlsx"
+    )
     added = add(staffed, OPERATOR, "4", cases, "案件信息表.xlsx")
 
     with pytest.raises(TemplateRefused, match=r"现有模板：舆情信息表\.xlsx、填报说明\.docx"):
@@ -193,9 +199,11 @@ def test_remove_takes_an_indicators_templates_one_by_name_or_one_by_id(
 def with_templates(staffed: Database, store: FileStore, tmp_path: Path) -> Database:
     """Templates for indicator 2 (two files) and 4."""
     add(staffed, OPERATOR, "2", opinion_template(tmp_path, store), "舆情信息表.xlsx")
-    docx = store_template_file(store, make_docx(tmp_path / "说明.docx", "填报说明"))
+    docx = store_template_file(store, make_docx(tmp_path / "说明.docx", "填报说明"), "说明.docx")
     add(staffed, OPERATOR, "2", docx, "填报说明.docx")
-    cases = store_template_file(store, make_xlsx(tmp_path / "c.xlsx", "案件", [("案件", "时间")]))
+    cases = store_template_file(
+        store, make_xlsx(tmp_path / "c.xlsx", "案件", [("案件", "时间")]), "c.xlsx"
+    )
     add(staffed, OPERATOR, "4", cases, "案件信息表.xlsx")
     return staffed
 
@@ -268,7 +276,9 @@ def test_a_file_sent_in_chat_keeps_its_file_id_from_the_start(
     staffed: Database, store: FileStore, tmp_path: Path
 ) -> None:
     path = make_xlsx(tmp_path / "t.xlsx", "表", [OPINION])
-    stored = store_template_file(store, path.read_bytes(), telegram_file_id="BQAC-coordinator")
+    stored = store_template_file(
+        store, path.read_bytes(), "t.xlsx", telegram_file_id="BQAC-coordinator"
+    )
     add(staffed, actor(staffed, 1), "2", stored, "舆情信息表.xlsx")
     [found] = staffed.run(templates_for, actor(staffed, 2), ["2"])
     assert found.telegram_file_id == "BQAC-coordinator"
@@ -381,3 +391,24 @@ def test_the_folder_beside_the_workbook_is_imported_once_and_odd_names_are_repor
     again = staffed.run(import_templates, OPERATOR, store, folder, SEED_NOW)
     assert [o.added.outcome for o in again if o.added] == ["already", "already"]
     assert len(staffed.run(list_templates, OPERATOR).templates) == 2
+
+
+# --- what the rest of the system must respect -----------------------------------------------------
+
+
+def test_a_template_file_passes_the_same_content_check_as_any_upload(
+    staffed: Database, store: FileStore, tmp_path: Path
+) -> None:
+    with pytest.raises(FileRefused):
+        store_template_file(store, macro_xlsx(tmp_path), "舆情信息表.xlsx")
+    assert list(store.blobs()) == []
+
+
+def test_the_sweep_of_unreferenced_files_keeps_every_templates_file(
+    staffed: Database, store: FileStore, tmp_path: Path
+) -> None:
+    added = add(staffed, OPERATOR, "2", opinion_template(tmp_path, store), "舆情信息表.xlsx")
+    a_year_later = SEED_NOW + timedelta(days=365)
+    report = staffed.run(sweep_orphan_blobs, store, a_year_later, timedelta(hours=1))
+    assert (report.removed, report.kept_in_use) == (0, 1)
+    assert store.exists(added.template.storage_key)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from bot import texts
 from bot.db import UnitOfWork, read_only
+from bot.filecheck import check_content
 from bot.models import Campaign, Indicator, Template
 from bot.refusals import Refusal
 from bot.services.access import Actor, require_coordinator
@@ -106,9 +107,12 @@ class FolderFile:
 
 
 def store_template_file(
-    store: FileStore, source: Path | bytes, telegram_file_id: str | None = None
+    store: FileStore, source: Path | bytes, filename: str, telegram_file_id: str | None = None
 ) -> StoredTemplate:
-    """Put the bytes in the store and read their structure (slow work: run it off the loop)."""
+    """Check the bytes as any received file is checked (macros, bombs, a program dressed as a
+    document: `FileRefused`), put them in the store and read their structure. Disk work only:
+    the bot runs it off the event loop."""
+    check_content(source, filename)  # units will open this file: it passes the uploads' check
     stored = store.put_file(source) if isinstance(source, Path) else store.put_bytes(source)
     structure = extract(store.path_for(stored.key))
     return StoredTemplate(stored.sha256, stored.size, stored.key, structure, telegram_file_id)
@@ -226,7 +230,8 @@ def remove_template(
     campaign_code: str | None = None,
 ) -> TemplatesRemoved:
     """Remove indicator `target`'s templates (only the one named `filename`, if given), or
-    the template `#id`. The stored bytes stay: the store is shared and append-only."""
+    the template `#id`. Its bytes stay in the store until the sweep finds nothing else refers
+    to them (bot.services.housekeeping)."""
     require_coordinator(actor, texts.TEMPLATE_NOT_ALLOWED)
     session = uow.session
     campaign = find_campaign(session, campaign_code)
@@ -289,7 +294,7 @@ def import_templates(
             continue
         try:
             _check_size(path.name, path.stat().st_size, MAX_TEMPLATE_BYTES)
-            stored = store_template_file(store, path)
+            stored = store_template_file(store, path, path.name)
             added = add_template(
                 uow, actor, number, stored, path.name, now, campaign_code=campaign_code
             )
