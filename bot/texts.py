@@ -699,7 +699,6 @@ TEMPLATE_NONE_AT_ALL = "《{campaign}》还没有模板。"
 TEMPLATE_TOO_BIG = (
     "文件“{filename}”有 {size_mb:.1f} MB，超过了 {limit_mb} MB 的上限，不能作为模板。"
 )
-TEMPLATE_NO_FILE = "请回复一个文件（Word、Excel 等）发送 /template 指标编号，或把文件连同说明“/template 指标编号”发给我。"
 TEMPLATE_ID_NOT_FOUND = "没有编号为 #{id} 的模板。发送 python -m bot template list 查看。"
 TEMPLATE_NAME_NOT_FOUND = "指标{number}没有名为“{filename}”的模板。现有模板：{filenames}"
 TEMPLATE_ADDED = "✅ 已添加模板：指标{number} {title} ←《{filename}》（{size}）"
