@@ -12,9 +12,9 @@ from bot.services.templates import (
     TemplateListing,
     TemplatesRemoved,
 )
+from bot.sizes import human_size
 from bot.structure import Difference, Structure
 from bot.wording import Escape, plain
-from bot.wording.sizes import human_size
 
 MAX_NAMES = 6  # a sentence names at most this many columns or headings, then "等 N 项"
 
