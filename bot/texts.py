@@ -677,6 +677,7 @@ DURATION_MINUTES = "{minutes} 分钟"
 UPLOAD_OVER_QUOTA = (
     "本次活动的材料存储空间不足：上限 {quota}，已用 {used}，文件“{filename}”（{size}）放不下，"
     "没有收下（未登记）。请联系协调人处理。"
+)
 
 # --- templates: handed out per indicator, and uploads compared with them ------------------------
 TEMPLATE_WORDS = (
