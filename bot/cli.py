@@ -2,7 +2,8 @@
 
 python -m bot migrate | import PATH… | units | owe --unit NAME [--json]
               | summary [--json] [--xlsx PATH] | match | invite | link | deadline | reminders
-              | export | selfreport [--unit U] --out PATH | excuse | extend | run
+              | export | selfreport [--unit U] --out PATH | excuse | extend | template
+              | run
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot import texts
+from bot import cli_templates, texts
 from bot.config import DEFAULT_TIMEZONE, MIN_WEBHOOK_SECRET, Settings, get_settings
 from bot.db import Database
 from bot.importer import DEADLINE_TIME, ImportFailure, Overrides, read_workbook
@@ -179,6 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cmd.set_defaults(command=cmd_selfreport)
 
+    cli_templates.add_commands(commands)
+
     cmd = commands.add_parser("run", help="start the bot (offline sandbox without a token)")
     cmd.set_defaults(command=cmd_run)
     # --- reminders and deadlines
@@ -275,6 +278,10 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             failed += 1
             continue
         print(import_report_text(report))
+        for line in cli_templates.import_folder(
+            database, settings, path, report.code, now_of(args)
+        ):
+            print(line)
     return 1 if failed else 0
 
 

@@ -460,3 +460,28 @@ class InboxUpdate(Base):
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     handled_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
+
+
+class Template(Base):
+    """A file handed out for an indicator (several allowed); never a submission. Its structure
+    (header rows, headings) is what uploads for the indicator are compared with."""
+
+    __tablename__ = "template"
+    __table_args__ = (
+        UniqueConstraint("indicator_id", "sha256"),
+        Index("ix_template_sha256", "sha256"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"))
+    filename: Mapped[str] = mapped_column(String(300))
+    storage_key: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Set by the first send (or by the coordinator's own upload): later sends reuse it.
+    telegram_file_id: Mapped[str | None] = mapped_column(String(300))
+    structure: Mapped[dict[str, Any] | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+
+    indicator: Mapped[Indicator] = relationship()

@@ -257,6 +257,7 @@ OWE_TRIGGERS = (
 OWE_PICK_UNIT = "要查看哪个单位？"
 COMMAND_DESCRIPTIONS_PRIVATE = (
     ("owe", "还差哪些材料"),
+    ("template", "获取模板（协调人：添加模板）"),
     ("summary", "报送进度汇总（协调人）"),
     ("review", "审核待审材料（协调人）"),
     ("remind", "一键催办（协调人）"),
@@ -274,6 +275,7 @@ COMMAND_DESCRIPTIONS_PRIVATE = (
 )
 COMMAND_DESCRIPTIONS_GROUP = (
     ("owe", "本单位还差哪些材料"),
+    ("template", "获取本单位的模板"),
     ("summary", "报送进度汇总（协调组）"),
     ("bind", "绑定本群到单位（协调人）"),
     ("unbind", "解除绑定（协调人）"),
@@ -675,4 +677,66 @@ DURATION_MINUTES = "{minutes} 分钟"
 UPLOAD_OVER_QUOTA = (
     "本次活动的材料存储空间不足：上限 {quota}，已用 {used}，文件“{filename}”（{size}）放不下，"
     "没有收下（未登记）。请联系协调人处理。"
+)
+
+# --- templates: handed out per indicator, and uploads compared with them ------------------------
+TEMPLATE_WORDS = (
+    "模板",
+    "要模板",
+    "模板呢",
+    "下载模板",
+    "发模板",
+)  # a whole message asking for them
+TEMPLATE_BUTTON = "📎 模板 {number}"
+TEMPLATE_USAGE = (
+    "用法：/template 指标编号（例如 /template 2）获取该项的模板；发送“模板”获取本单位待报送指标的全部模板。\n"
+    "协调人添加模板：把文件连同说明“/template 2”发给我，或回复一个文件发送 /template 2。"
+)
+TEMPLATE_NOT_ALLOWED = "只有协调人可以添加或删除模板。"
+TEMPLATE_NOT_RESPONSIBLE = "指标{number}不是【{unit}】的报送任务。"
+TEMPLATE_NONE_FOR = "指标{numbers}还没有模板。"
+TEMPLATE_NONE_OWED = "【{unit}】待报送的指标都没有模板。"
+TEMPLATE_NONE_AT_ALL = "《{campaign}》还没有模板。"
+TEMPLATE_TOO_BIG = (
+    "文件“{filename}”有 {size_mb:.1f} MB，超过了 {limit_mb} MB 的上限，不能作为模板。"
+)
+TEMPLATE_ID_NOT_FOUND = "没有编号为 #{id} 的模板。发送 python -m bot template list 查看。"
+TEMPLATE_NAME_NOT_FOUND = "指标{number}没有名为“{filename}”的模板。现有模板：{filenames}"
+TEMPLATE_ADDED = "✅ 已添加模板：指标{number} {title} ←《{filename}》（{size}）"
+TEMPLATE_REPLACED = "✅ 已更新模板：指标{number} {title} 的《{filename}》换成了新文件（{size}）"
+TEMPLATE_ALREADY = "指标{number} 已有这个模板《{filename}》，无需重复添加。"
+TEMPLATE_SHAPE_COLUMNS = "   表头：{columns}"
+TEMPLATE_SHAPE_SHEET = "   工作表『{sheet}』表头：{columns}"
+TEMPLATE_SHAPE_HEADINGS = "   标题：{headings}"
+TEMPLATE_SHAPE_TABLE = "   表格表头：{columns}"
+TEMPLATE_SHAPE_NONE = "   （读不出表头或标题：报送的材料不会与它比对）"
+TEMPLATE_REMOVED = "已删除指标{number}的模板：{filenames}"
+TEMPLATE_LIST_HEADER = "《{campaign}》的模板（{count} 个）："
+TEMPLATE_LIST_ITEM = "#{id} 指标{number} {title}：《{filename}》（{size}）"
+TEMPLATE_CAPTION = "📎 指标{number} {title} 的模板。请填写后直接发回给我（或发到本单位的工作群）。"
+TEMPLATE_WELCOME = "📎 指标{numbers} 有模板：发送“模板”即可获取，或在 /owe 中点按钮。"
+TEMPLATE_BLANK = "这是空白模板，请填写后再发（指标{number} {title}《{filename}》）。"
+TEMPLATE_DIFFERS = "与模板不一致：{parts}"
+TEMPLATE_DIFF_MISSING_COLUMNS = "缺少列{names}"
+TEMPLATE_DIFF_EXTRA_COLUMNS = "多出列{names}"
+TEMPLATE_DIFF_MISSING_SHEET = "缺少工作表{names}"
+TEMPLATE_DIFF_NO_HEADER = "没有找到表头"
+TEMPLATE_DIFF_MISSING_HEADINGS = "缺少标题{names}"
+TEMPLATE_DIFF_MISSING_TABLE = "缺少表格（表头{names}）"
+TEMPLATE_DIFF_TABLE_MISSING = "表格缺少列{names}"
+TEMPLATE_DIFF_TABLE_EXTRA = "表格多出列{names}"
+TEMPLATE_DIFF_IN_SHEET = "工作表『{sheet}』{part}"
+TEMPLATE_DIFF_IN_TABLE = "第{number}个{part}"
+TEMPLATE_DIFF_NAME = "『{name}』"
+TEMPLATE_DIFF_MORE = "等 {count} 项"
+TEMPLATE_IMPORT_LINE = "  模板：{sentence}"
+TEMPLATE_IMPORT_NO_NUMBER = (
+    "  模板“{filename}”：文件名里没有指标编号（应写成“指标2_…”“2_…”或“第2项…”），已跳过。"
+)
+TEMPLATE_IMPORT_REFUSED = "  模板“{filename}”：{reason}"
+# /help gains the templates (kept here, with the rest of the templates' texts).
+HELP += (
+    "\n模板：\n"
+    "• 发送“模板”或 /template 指标编号：获取模板；/owe 里也有模板按钮。\n"
+    "• 协调人：把文件连同说明“/template 2”发给我（或回复文件发送 /template 2），即添加为指标2的模板。"
 )

@@ -50,6 +50,7 @@ from handlers import (
     review,
     selfreport,
     summary,
+    templates,
     uploads,
 )
 from handlers.context import RUNTIME_KEY, BotContext, Runtime
@@ -224,6 +225,15 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     add(CommandHandler("import", imports.import_replied_table, filters=updates))
     add(CallbackQueryHandler(imports.confirm, pattern=f"^{imports.CONFIRM}:"))
     add(CallbackQueryHandler(imports.cancel, pattern=f"^{imports.CANCEL}:"))
+
+    # Templates: /template, "模板", the [模板] buttons; a document captioned "/template 2" is
+    # a template being attached, so it is routed here before the uploads see it.
+    add(CommandHandler("template", templates.template_command, filters=updates))
+    add(CallbackQueryHandler(templates.template_button, pattern=f"^{keyboards.TEMPLATE}:"))
+    captioned = filters.Document.ALL & filters.CaptionRegex(templates.CAPTION_COMMAND)
+    add(MessageHandler(updates & captioned, templates.template_caption))
+    asking = filters.TEXT & ~filters.COMMAND & filters.Text(texts.TEMPLATE_WORDS)
+    add(MessageHandler(updates & asking, templates.template_words))
 
     # Uploads and the buttons under them.
     add(MessageHandler(updates & (filters.Document.ALL | filters.PHOTO), uploads.receive_file))

@@ -25,6 +25,7 @@ LINK = "k"  # submission → another indicator, sharing the stored file
 OWE_UNIT = "o"  # coordinator's pick-list
 BIND = "b"  # ambiguous /bind
 ADOPT = "ad"  # a supporting unit's contribution → the lead adopts it
+TEMPLATE = "tpl"  # an indicator's templates, sent where the button was pressed
 
 
 @dataclass(frozen=True)
@@ -111,3 +112,22 @@ def names_keyboard(verb: str, names: Iterable[str]) -> InlineKeyboardMarkup:
     """One button per unit name (pick-lists)."""
     buttons = [InlineKeyboardButton(name, callback_data=encode(verb, name)) for name in names]
     return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+def template_keyboard(numbers: Iterable[str]) -> InlineKeyboardMarkup | None:
+    """[📎 模板 2] [📎 模板 3] … under /owe, three to a row; None when there are none."""
+    buttons = [
+        InlineKeyboardButton(
+            texts.TEMPLATE_BUTTON.format(number=number), callback_data=encode(TEMPLATE, number)
+        )
+        for number in numbers
+    ]
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup([buttons[i : i + 3] for i in range(0, len(buttons), 3)])
+
+
+def stacked(*markups: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
+    """The rows of several keyboards under one message, in order; None when all are empty."""
+    rows = [list(row) for markup in markups if markup for row in markup.inline_keyboard]
+    return InlineKeyboardMarkup(rows) if rows else None

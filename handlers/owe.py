@@ -6,7 +6,8 @@ from telegram import Update
 
 from bot import texts
 from bot.services.access import require_known
-from bot.services.obligations import UnitChoice, owe_for
+from bot.services.handouts import owe_with_templates
+from bot.services.obligations import UnitChoice
 from handlers import keyboards, render
 from handlers.common import button_of, reply_parts
 from handlers.context import BotContext
@@ -45,10 +46,14 @@ async def owe_pick(update: Update, context: BotContext) -> None:
 async def _answer(update: Update, context: BotContext, named: str) -> None:
     message = update.effective_message
     assert message is not None  # noqa: S101
-    found = await context.act(update, owe_for, named, context.now())
+    found = await context.act(update, owe_with_templates, named, context.now())
     if isinstance(found, UnitChoice):
         markup = keyboards.names_keyboard(keyboards.OWE_UNIT, list(found.units))
         await message.reply_text(texts.OWE_PICK_UNIT, reply_markup=markup)
     else:
-        buttons = exemption_keyboard(found)  # [申请不适用] per owed item
-        await reply_parts(message, render.owe_message(found, context.now()), buttons)
+        parts = render.owe_message(found.report, context.now())
+        buttons = keyboards.stacked(
+            keyboards.template_keyboard(found.templates),  # [📎 模板 N] per owed item with one
+            exemption_keyboard(found.report),  # [申请不适用] per owed item
+        )
+        await reply_parts(message, parts, buttons)

@@ -26,12 +26,20 @@ from bot.services import reminders
 from bot.services.access import Actor, NotAllowed, identify
 from bot.services.campaigns import import_campaign
 from bot.services.export import plan_package
+from bot.services.handouts import owe_with_templates, templates_for
 from bot.services.obligations import owe_for
 from bot.services.onboarding import bind_chat, create_invite, unbind_chat, welcome
 from bot.services.people import list_people, revoke, set_role
 from bot.services.review import accept, describe, return_submission, review_queue
 from bot.services.selfreport import self_report
 from bot.services.summary import summary_for
+from bot.services.templates import (
+    StoredTemplate,
+    add_template,
+    check_attach,
+    list_templates,
+    remove_template,
+)
 from bot.services.uploads import (
     MatcherCache,
     UploadRequest,
@@ -80,6 +88,10 @@ class World:
 
     def request(self, name: str, data: bytes) -> UploadRequest:
         return UploadRequest(name, "", "", self.store.put_bytes(data))
+
+    def template(self) -> StoredTemplate:
+        stored = self.store.put_bytes(b"a template")
+        return StoredTemplate(stored.sha256, stored.size, stored.key, None)
 
 
 @pytest.fixture
@@ -163,6 +175,14 @@ USE_CASES: dict[str, tuple[Call, set[str]]] = {
     "withdraw a submission": (lambda w, a: w.db.run(withdraw, a, w.submission_id, LATER), ANYONE_OF_THE_UNIT),
     "ask where to move": (lambda w, a: w.db.run(reclassify_choices, a, w.submission_id), ANYONE_OF_THE_UNIT),
     "move a submission": (lambda w, a: w.db.run(reclassify, a, w.submission_id, "5", LATER), ANYONE_OF_THE_UNIT),
+    # templates
+    "be admitted to attach a template": (lambda w, a: w.db.run(check_attach, a, "4", "t.xlsx", 10, 2**20), COORDINATORS),
+    "attach a template": (lambda w, a: w.db.run(add_template, a, "4", w.template(), "t.xlsx", NOW), COORDINATORS),
+    "list templates": (lambda w, a: w.db.run(list_templates, a), COORDINATORS),
+    "remove templates": (lambda w, a: w.db.run(remove_template, a, "4"), COORDINATORS),
+    "get an indicator's templates": (lambda w, a: w.db.run(templates_for, a, ["4"]), REGISTERED),
+    "get the owed indicators' templates": (lambda w, a: w.db.run(templates_for, a, []), REGISTERED),
+    "ask what is owed, with templates": (lambda w, a: w.db.run(owe_with_templates, a, "", NOW), REGISTERED),
     # reminders and deadlines
     "read the reminder rules": (lambda w, a: w.db.run(reminders.current_rules, a), REGISTERED),
     "set the reminder rules": (lambda w, a: w.db.run(reminders.set_rules, a, ["-1d 09:00"]), COORDINATORS),

@@ -3,10 +3,10 @@
 A file is stored before any row points at it (bot/storage.py), and some never get one (an
 upload refused after download) or lose the only one they had (a pending question cancelled).
 Kept, whatever their age: every file a submission points to, withdrawn or not (the record of
-what was delivered), and every file an open pending upload or pending import (a task table
-awaiting [确认导入]) points to. Removed: the rest, once both its last write and the last time
-a row pointed at it are older than the grace period, which also covers an upload whose file
-is on disk and whose row is still being written.
+what was delivered), every file an open pending upload or pending import (a task table
+awaiting [确认导入]) points to, and every template's file. Removed: the rest, once both its
+last write and the last time a row pointed at it are older than the grace period, which also
+covers an upload whose file is on disk and whose row is still being written.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from functools import partial
 from sqlalchemy import exists, func, or_, select
 
 from bot.db import UnitOfWork, read_only
-from bot.models import PendingImport, PendingUpload, Submission
+from bot.models import PendingImport, PendingUpload, Submission, Template
 from bot.storage import FileStore
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ class SweepReport:
 
     removed: int
     removed_bytes: int
-    kept_in_use: int  # a submission or an open pending upload points at it
+    kept_in_use: int  # a submission, an open pending upload or import, or a template uses it
     kept_young: int  # nothing points at it, but not for the whole grace period yet
 
 
@@ -75,11 +75,13 @@ def sweep_orphan_blobs(
 
 
 def _keys_in_use(uow: UnitOfWork) -> set[str]:
-    """Files a submission (withdrawn or not) or an open pending upload points at."""
+    """Files a submission (withdrawn or not), an open pending upload or import, or a template
+    points at."""
     submitted = select(Submission.storage_key)
     pending = select(PendingUpload.storage_key).where(_OPEN_PENDING)
     importing = select(PendingImport.storage_key).where(_OPEN_IMPORT)
-    return set(uow.session.scalars(submitted.union(pending, importing)))
+    templates = select(Template.storage_key)
+    return set(uow.session.scalars(submitted.union(pending, importing, templates)))
 
 
 def _last_pointed_at(uow: UnitOfWork) -> dict[str, datetime]:
@@ -101,6 +103,7 @@ def _unused_now(uow: UnitOfWork, key: str) -> bool:
                     exists().where(Submission.storage_key == key),
                     exists().where(PendingUpload.storage_key == key, _OPEN_PENDING),
                     exists().where(PendingImport.storage_key == key, _OPEN_IMPORT),
+                    exists().where(Template.storage_key == key),
                 )
             )
         )

@@ -18,6 +18,7 @@ from bot.refusals import Refusal
 from bot.services.access import Actor, NotAllowed, identify, require_coordinator
 from bot.services.audit import audit
 from bot.services.campaigns import UnitNotFound, find_unit, unit_registry
+from bot.services.handouts import owed_with_templates
 from bot.services.obligations import owed_items
 
 INVITE_TOKEN_BYTES = 12  # 16 URL-safe characters: well within /start's 64-character payload
@@ -53,6 +54,7 @@ class Welcome:
     unit: str | None  # None for a coordinator
     report: OweReport | None  # a new contact sees at once what the unit owes
     already: bool = False  # /start without an invite by someone registered
+    templates: tuple[str, ...] = ()  # owed indicators that have templates to fill in
 
 
 @dataclass(frozen=True)
@@ -220,7 +222,9 @@ def welcome(
     )
     if registered.unit is None:
         return Welcome(actor.name, None, None)
-    return Welcome(actor.name, registered.unit, owed_items(uow, registered.unit, now))
+    report = owed_items(uow, registered.unit, now)
+    templates = owed_with_templates(uow.session, report)
+    return Welcome(actor.name, registered.unit, report, templates=templates)
 
 
 def who_is(uow: UnitOfWork, *, user_id: int, chat_id: int, private: bool, name: str = "") -> Actor:

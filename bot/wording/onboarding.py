@@ -8,6 +8,7 @@ from bot import texts
 from bot.services.onboarding import BindAmbiguous, Bound, InviteCreated, Welcome
 from bot.wording import Escape, plain
 from bot.wording.owe import owe_text
+from bot.wording.templates import welcome_line
 
 
 def welcome_text(welcome: Welcome, now: datetime, escape: Escape = plain) -> str:
@@ -19,7 +20,8 @@ def welcome_text(welcome: Welcome, now: datetime, escape: Escape = plain) -> str
     greeting = texts.WELCOME_CONTACT.format(name=escape(welcome.name), unit=escape(welcome.unit))
     if welcome.report is None:
         return greeting
-    return greeting + "\n\n" + owe_text(welcome.report, now, escape)
+    text = greeting + "\n\n" + owe_text(welcome.report, now, escape)
+    return "\n\n".join(filter(None, [text, welcome_line(welcome.templates, escape)]))
 
 
 def invite_text(
