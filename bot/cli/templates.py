@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from bot import texts
+from bot.cli.common import OPERATOR
 from bot.config import Settings
 from bot.db import Database
-from bot.services.access import Actor
 from bot.services.templates import (
     add_template,
     import_templates,
@@ -25,9 +25,6 @@ from bot.services.templates import (
 )
 from bot.storage import FileStore
 from bot.wording.templates import added_text, folder_lines, listing_text, removed_text
-
-# The operator at the server's shell may do what a coordinator may (DESIGN.md).
-OPERATOR = Actor.operator()
 
 
 def add_commands(commands: Any) -> None:
