@@ -106,8 +106,7 @@ async def receive_file(update: Update, context: BotContext) -> None:
     if not isinstance(admitted, Admitted):
         return  # shared as conversation, or beyond the unit's pace: nothing is downloaded
     content = await _fetch(sent, context)
-    # On disk, off the event loop, before anything is recorded or acknowledged.
-    # The content check runs there too: a refused file raises before anything is stored.
+    # Checked, then on disk, off the event loop, before anything is recorded (or refused).
     stored = await context.compute(store_content, runtime.store, content, sent.filename)
     request = UploadRequest(
         sent.filename, message.caption or "", sent.mime_type, stored, sent.file_id, sent.unique_id
