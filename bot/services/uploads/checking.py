@@ -3,14 +3,13 @@ file differs from its template, and which indicator's template a file's header r
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, cast
 
 from bot.db import UnitOfWork
 from bot.models import Campaign
 from bot.services.handouts import template_structures
-from bot.structure import Difference, DifferenceKind, Structure, compare_with_templates, extract
+from bot.structure import Difference, Structure, compare_with_templates, extract
 from bot.structure import template_evidence as _evidence
 
 COMPARED_SUFFIXES = frozenset({".xlsx", ".docx"})
@@ -74,22 +73,3 @@ class TemplateCheck:
         if len(fitting) > 1 and scores[fitting[0]] - scores[fitting[1]] > EVIDENCE_MARGIN:
             return fitting[0], fitting
         return None, fitting
-
-
-def differences_json(differences: Sequence[Difference]) -> list[dict[str, Any]] | None:
-    """As stored on a submission (None when nothing differs)."""
-    if not differences:
-        return None
-    return [{"kind": d.kind, "names": list(d.names), "where": d.where} for d in differences]
-
-
-def differences_from_json(document: list[dict[str, Any]] | None) -> tuple[Difference, ...]:
-    """As stored by `differences_json`; unreadable entries are left out."""
-    found = []
-    for entry in document or ():
-        try:
-            kind = cast(DifferenceKind, str(entry["kind"]))
-            found.append(Difference(kind, tuple(str(n) for n in entry["names"]), entry["where"]))
-        except (KeyError, TypeError):
-            continue
-    return tuple(found)

@@ -16,10 +16,9 @@ from bot.services.access import Actor
 from bot.services.audit import audit
 from bot.services.obligations import still_owed, unit_obligation_rows
 from bot.services.supports import supported_obligations
-from bot.services.uploads.checking import differences_json
 from bot.services.uploads.files import FileFacts
 from bot.services.uploads.results import Choice, Filed
-from bot.structure import Difference
+from bot.structure import Difference, differences_json
 
 # Statements of the upload path, built once (see bot.db.run_prepared): every upload runs them.
 _LAST_VERSION = select(func.max(Submission.version)).where(
