@@ -121,11 +121,13 @@ def test_a_sheet_that_agrees_with_its_template_and_a_pdf_are_filed_without_diffe
 ) -> None:
     data = sheet(tmp_path, "f.xlsx", CASES, (1, "甲案", "2023-05-01", "2023-06-01", "罚款"))
     alike = send(templated, store, matchers, "指标7 移送案件信息表.xlsx", data)
-    assert isinstance(alike, Filed) and alike.differences == ()
+    assert isinstance(alike, Filed)
+    assert alike.differences == ()
     assert "与模板不一致" not in receipt(alike, plain)
     assert stored_differences(templated, alike.submission_id) is None
     pdf = send(templated, store, matchers, "指标7 移送案件信息表.pdf", pdf_data("cases"))
-    assert isinstance(pdf, Filed) and pdf.number == "7" and pdf.differences == ()
+    assert isinstance(pdf, Filed)
+    assert (pdf.number, pdf.differences) == ("7", ())
 
 
 def test_a_document_is_not_held_against_a_spreadsheet_template(
@@ -133,7 +135,8 @@ def test_a_document_is_not_held_against_a_spreadsheet_template(
 ) -> None:
     path = make_docx(tmp_path / "d.docx", "移送案件情况", table_header=("案件",))
     filed = send(templated, store, matchers, "指标7 移送案件情况.docx", path.read_bytes())
-    assert isinstance(filed, Filed) and filed.number == "7" and filed.differences == ()
+    assert isinstance(filed, Filed)
+    assert (filed.number, filed.differences) == ("7", ())
 
 
 def test_a_file_filed_by_a_button_or_moved_is_compared_with_its_new_indicators_template(
