@@ -14,6 +14,8 @@ from sqlalchemy import func, select
 from bot import texts
 from bot.db import Database
 from bot.models import PendingUpload, Submission
+from bot.reminder_results import ReminderMessage
+from bot.services import reminders
 from bot.services.access import Actor, NotAllowed
 from bot.services.review import return_for_differences, review_queue
 from bot.services.summary import summary
@@ -36,6 +38,9 @@ from bot.wording.uploads import moved, receipt
 from bot.workbooks import summary_workbook
 from tests.conftest import DATA, SEED_NOW
 from tests.fixtures.office_files import make_docx, make_xlsx, pdf_data
+from tests.test_reminder_commands import MONDAY_0901
+from tests.test_reminder_commands import POLICE as POLICE_GROUP
+from tests.test_reminders import bind_groups
 
 POLICE = Actor(2, 2, "private", False, True, "公安局", "公安局联络员")  # owes 4, 5 and 7
 COORDINATOR = Actor(1, 1, "private", True, True, None, "协调员")
@@ -239,3 +244,19 @@ def test_the_summary_workbooks_submissions_sheet_shows_the_differences(
     by_indicator = {row[1]: row[-1] for row in rows[1:]}
     assert by_indicator["7"] == "与模板不一致：缺少列『移送时间』"
     assert by_indicator["4"] in ("", None)
+
+
+def test_a_reminder_names_the_owed_indicators_that_have_templates_for_their_buttons(
+    templated: Database, store: FileStore, matchers: MatcherCache, tmp_path: Path
+) -> None:
+    bind_groups(templated)
+    preview = templated.run(reminders.preview_round, OPERATOR, MONDAY_0901)
+    police = dict(preview.messages)[POLICE_GROUP]
+    assert isinstance(police, ReminderMessage)
+    assert police.templates == ("4", "7")
+    # Once 7 is delivered, only 4's button is left.
+    send(templated, store, matchers, "指标7 移送案件.xlsx", sheet(tmp_path, "f.xlsx", CASES, (1,)))
+    preview = templated.run(reminders.preview_round, OPERATOR, MONDAY_0901)
+    police = dict(preview.messages)[POLICE_GROUP]
+    assert isinstance(police, ReminderMessage)
+    assert police.templates == ("4",)

@@ -165,3 +165,27 @@ async def test_a_template_sent_back_blank_is_refused_and_a_filled_one_missing_a_
     [back] = bot.submissions()
     assert back.review_status == "returned"
     assert back.review_comment == "与模板不一致：缺少列『移送时间』"
+
+
+async def test_a_reminder_carries_template_buttons_for_the_owed_indicators_that_have_them(
+    bot: Bot,
+) -> None:
+    bot.db.run(
+        import_templates,
+        Actor.operator(),
+        bot.runtime.store,
+        template_folder(SEED_WORKBOOK),
+        SEED_NOW,
+    )
+    coordinator = bot.coordinator
+    assert coordinator is not None
+    officer = bot.person("李警官")
+    police = await bot.group("公安局工作群", [officer], bind="公安局")
+    await bot.silence(police)
+    await bot.say(coordinator, coordinator, "/remind 公安局")
+    [reminder] = await bot.emu.wait_for_messages(police, timeout=10)
+    assert "催办【公安局】" in reminder.plain_text
+    # 公安局 owes 4, 5 and 7; 4 and 7 have templates: the same buttons as /owe's.
+    assert button_texts(reminder) == ["📎 模板 4", "📎 模板 7"]
+    received = await bot.press(officer, reminder, "📎 模板 7")
+    assert received.filename == "指标7_移送案件信息表.xlsx"
