@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.status import OWED_STATUSES, ExemptionNote, Status
+from bot.structure import Difference
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class SubmissionInfo:
     password_protected: bool = False  # the reviewer needs the password to open it
     contributed_by: str = ""  # a supporting unit's contribution (配合材料): that unit
     adopted: bool = False  # a contribution the lead adopted as its own delivery
+    differences: tuple[Difference, ...] = ()  # how it differs from its template when filed
 
     def as_json(self) -> dict[str, Any]:
         found = {

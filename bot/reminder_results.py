@@ -83,6 +83,7 @@ class ReminderMessage:
     timezone: str
     manual: bool = False  # a coordinator's 催办 rather than a scheduled round
     supported: tuple[SupportState, ...] = ()
+    templates: tuple[str, ...] = ()  # owed indicators with templates: their [模板] buttons
 
 
 @dataclass(frozen=True)

@@ -740,3 +740,9 @@ HELP += (
     "• 发送“模板”或 /template 指标编号：获取模板；/owe 里也有模板按钮。\n"
     "• 协调人：把文件连同说明“/template 2”发给我（或回复文件发送 /template 2），即添加为指标2的模板。"
 )
+
+# --- uploads held against templates (issue 11, points 1 and 2) ----------------------------------
+REVIEW_DIFFERS_MARK = "⚠️ {differences}"
+BUTTON_RETURN_DIFFERENCES = "按模板差异退回"
+REVIEW_NO_DIFFERENCES = "这份材料与模板一致，请用“退回”并写明理由。"
+SUBMISSIONS_SHEET_DIFFERENCES = "与模板差异"

@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from bot import texts
 from bot.progress import ObligationState, Summary
+from bot.wording.templates import differences_text
 
 GREY = PatternFill("solid", fgColor="EDEDED")  # not responsible; excused
 FILLS = {
@@ -141,7 +142,7 @@ def _register_status_styles(workbook: Workbook) -> dict[str, str]:
 
 def _submissions_sheet(workbook: Workbook, summary: Summary) -> None:
     sheet = workbook.create_sheet(texts.XLSX_SHEET_SUBMISSIONS)
-    sheet.append(list(texts.XLSX_SUBMISSION_HEADERS))
+    sheet.append([*texts.XLSX_SUBMISSION_HEADERS, texts.SUBMISSIONS_SHEET_DIFFERENCES])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
@@ -162,10 +163,11 @@ def _submissions_sheet(workbook: Workbook, summary: Summary) -> None:
                     sub.review_comment,
                     sub.sha256,
                     texts.XLSX_PASSWORD_PROTECTED if sub.password_protected else "",
+                    differences_text(sub.differences),  # "" when it agrees with its template
                 ]
             )
     sheet.freeze_panes = "A2"
-    for col, width in enumerate((14, 6, 30, 6, 40, 12, 14, 20, 12, 10, 24, 20, 10), start=1):
+    for col, width in enumerate((14, 6, 30, 6, 40, 12, 14, 20, 12, 10, 24, 20, 10, 40), start=1):
         sheet.column_dimensions[get_column_letter(col)].width = width
 
 

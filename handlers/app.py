@@ -254,6 +254,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     add(CommandHandler("review", review.review, filters=updates))
     add(CallbackQueryHandler(review.accept_submission, pattern=f"^{review.ACCEPT}:"))
     add(CallbackQueryHandler(review.ask_return_reason, pattern=f"^{review.RETURN}:"))
+    add(CallbackQueryHandler(review.return_differing, pattern=f"^{review.RETURN_DIFFERENCES}:"))
     add(MessageHandler(updates & review.ReasonReply(), review.receive_return_reason))
     add(CommandHandler("export", summary.export, filters=updates))
     add(CommandHandler("selfreport", selfreport.self_report, filters=updates))

@@ -11,7 +11,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from telegram import Bot, Message
+from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application
@@ -23,12 +23,14 @@ from bot.services.reminders import (
     DispatchReport,
     MessageRejected,
     Outgoing,
+    ReminderMessage,
     RetryLater,
     dispatch_pending,
     run_reminders,
 )
 from bot.wording import html_escape
 from bot.wording.reminders import outgoing_text
+from handlers import keyboards
 from handlers.context import BotContext
 
 log = logging.getLogger(__name__)
@@ -47,18 +49,24 @@ class TelegramSender:
         self._bot = bot
 
     async def send(self, chat_id: int, message: Outgoing) -> int:
-        """Word one message of a round for Telegram (HTML) and send it."""
-        return await self.send_html(chat_id, outgoing_text(message, html_escape))
+        """Word one message of a round for Telegram (HTML) and send it; a reminder carries
+        the same [模板 N] buttons as /owe."""
+        markup = None
+        if isinstance(message, ReminderMessage):
+            markup = keyboards.template_keyboard(message.templates)
+        return await self.send_html(chat_id, outgoing_text(message, html_escape), markup)
 
-    async def send_html(self, chat_id: int, text_html: str) -> int:
+    async def send_html(
+        self, chat_id: int, text_html: str, markup: InlineKeyboardMarkup | None = None
+    ) -> int:
         """Send one HTML message; Telegram's failures become the service's exceptions."""
         try:
             try:
-                message = await self._send(chat_id, text_html)
+                message = await self._send(chat_id, text_html, markup)
             except ChatMigrated as moved:
                 # The group became a supergroup: deliver there now; the migration service
                 # message the bot also receives rebinds the group (handlers/onboarding).
-                message = await self._send(moved.new_chat_id, text_html)
+                message = await self._send(moved.new_chat_id, text_html, markup)
         except Forbidden as error:
             raise ChatUnreachable(error.message) from error
         except RetryAfter as error:
@@ -73,9 +81,15 @@ class TelegramSender:
             raise RetryLater(NETWORK_BACKOFF, error.message) from error
         return message.message_id
 
-    async def _send(self, chat_id: int, text_html: str) -> Message:
+    async def _send(
+        self, chat_id: int, text_html: str, markup: InlineKeyboardMarkup | None
+    ) -> Message:
         return await self._bot.send_message(
-            chat_id, text_html, parse_mode=ParseMode.HTML, disable_notification=False
+            chat_id,
+            text_html,
+            parse_mode=ParseMode.HTML,
+            disable_notification=False,
+            reply_markup=markup,
         )
 
 

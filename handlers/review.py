@@ -10,7 +10,14 @@ from telegram.ext import filters
 
 from bot import texts
 from bot.services.exemptions import review_board
-from bot.services.review import accept, describe, return_submission
+from bot.services.review import (
+    Returned,
+    ReviewItem,
+    accept,
+    describe,
+    return_for_differences,
+    return_submission,
+)
 from bot.wording import html_escape
 from bot.wording.review import (
     accepted_text,
@@ -27,6 +34,7 @@ from handlers.exemptions import reply_requests
 
 ACCEPT = "ok"
 RETURN = "rt"
+RETURN_DIFFERENCES = "rd"
 # The reason prompt names the submission as "#<id>"; the reply to it carries the reason.
 _PROMPT_PREFIX = texts.REVIEW_ASK_REASON.split("{", 1)[0]
 _SUBMISSION_REF = re.compile(r"#(\d+)")
@@ -47,7 +55,9 @@ class ReasonReply(filters.MessageFilter):
         )
 
 
-def _review_keyboard(submission_id: int) -> InlineKeyboardMarkup:
+def _review_keyboard(item: ReviewItem) -> InlineKeyboardMarkup:
+    """[通过] [退回], and [按模板差异退回] under a file that differs from its template."""
+    submission_id = item.submission_id
     buttons = [
         InlineKeyboardButton(
             texts.BUTTON_ACCEPT, callback_data=keyboards.encode(ACCEPT, submission_id)
@@ -56,7 +66,11 @@ def _review_keyboard(submission_id: int) -> InlineKeyboardMarkup:
             texts.BUTTON_RETURN, callback_data=keyboards.encode(RETURN, submission_id)
         ),
     ]
-    return InlineKeyboardMarkup([buttons])
+    rows = [buttons]
+    if item.differences:
+        data = keyboards.encode(RETURN_DIFFERENCES, submission_id)
+        rows.append([InlineKeyboardButton(texts.BUTTON_RETURN_DIFFERENCES, callback_data=data)])
+    return InlineKeyboardMarkup(rows)
 
 
 async def review(update: Update, context: BotContext) -> None:
@@ -70,7 +84,7 @@ async def review(update: Update, context: BotContext) -> None:
     for item in queue.items:
         await message.reply_text(
             review_item_text(item, queue.timezone, html_escape),
-            reply_markup=_review_keyboard(item.submission_id),
+            reply_markup=_review_keyboard(item),
         )
     await reply_requests(message, board.requests, queue.timezone)
 
@@ -104,10 +118,25 @@ async def receive_return_reason(update: Update, context: BotContext) -> None:
         return
     submission_id, reason = int(found.group(1)), message.text or ""
     returned = await context.act(update, return_submission, submission_id, reason, context.now())
+    await _tell_unit(returned, context)
+    await message.reply_text(returned_text(returned, html_escape))
+
+
+async def return_differing(update: Update, context: BotContext) -> None:
+    """[按模板差异退回]: returned with how it differs from its template as the reason."""
+    query = update.callback_query
+    callback = await button_of(update)
+    assert query is not None and callback.args  # noqa: S101 - the pattern guarantees both
+    submission_id = int(callback.args[0])
+    returned = await context.act(update, return_for_differences, submission_id, context.now())
+    await _tell_unit(returned, context)
+    await query.edit_message_text(returned_text(returned, html_escape))
+
+
+async def _tell_unit(returned: Returned, context: BotContext) -> None:
     notice = returned_notice(returned, html_escape)
     for chat_id in returned.notify_chats:
         try:
             await context.bot.send_message(chat_id, notice)
         except TelegramError:
             continue  # the return is recorded; the unit also sees it in /owe
-    await message.reply_text(returned_text(returned, html_escape))

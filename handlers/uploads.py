@@ -19,6 +19,7 @@ from bot import texts
 from bot.refusals import Refusal
 from bot.services.uploads import (
     Admitted,
+    BlankTemplate,
     Duplicate,
     Filed,
     Ignored,
@@ -40,6 +41,7 @@ from bot.services.uploads import (
 )
 from bot.storage import safe_filename
 from bot.wording import html_escape
+from bot.wording.templates import blank_template_text
 from bot.wording.uploads import (
     adopted,
     all_question,
@@ -158,6 +160,8 @@ def _reply_to(outcome: UploadOutcome, timezone: str) -> tuple[str, InlineKeyboar
         return receipt(outcome, html_escape), _receipt_keyboard(outcome)
     if isinstance(outcome, Duplicate):
         return duplicate(outcome, timezone, html_escape), None
+    if isinstance(outcome, BlankTemplate):
+        return blank_template_text(outcome.template, html_escape), None
     if isinstance(outcome, NotOwed):
         markup = keyboards.choice_keyboard(outcome.pending_id, outcome.choices, offer_all=False)
         return not_owed(outcome, html_escape), markup
@@ -171,7 +175,8 @@ async def pick_indicator(update: Update, context: BotContext) -> None:
     if len(callback.args) < 2:
         return
     pending_id, number = int(callback.args[0]), callback.args[1]
-    filed = await context.act(update, choose_indicator, pending_id, number, context.now())
+    store = context.runtime.store  # the file is compared with the indicator's template
+    filed = await context.act(update, choose_indicator, pending_id, number, context.now(), store)
     await _edit(update, receipt(filed, html_escape), _receipt_keyboard(filed))
     await _tell_lead(filed, context)
 
@@ -220,7 +225,8 @@ async def move_submission(update: Update, context: BotContext) -> None:
     if len(callback.args) < 2:
         return
     submission_id, number = int(callback.args[0]), callback.args[1]
-    move = await context.act(update, reclassify, submission_id, number, context.now())
+    store = context.runtime.store
+    move = await context.act(update, reclassify, submission_id, number, context.now(), store)
     await _edit(update, moved(move, html_escape), _receipt_keyboard(move.filed))
     await _tell_lead(move.filed, context)
 

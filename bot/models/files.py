@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     ForeignKey,
     Index,
@@ -72,6 +73,9 @@ class Submission(FileColumns, Base):
     # 收一次，用多处: the submission this one was linked from (same stored file, another
     # obligation of the same unit); None for a file delivered for this obligation itself.
     link_of: Mapped[int | None] = mapped_column(ForeignKey("submission.id", ondelete="SET NULL"))
+    # How the file differs from its indicator's template when it was filed (a list of
+    # bot.structure.Difference as JSON); None when it agrees or there was nothing to compare.
+    template_differences: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
     obligation: Mapped[Obligation] = relationship(back_populates="submissions")
     contributor: Mapped[Unit | None] = relationship()

@@ -39,6 +39,7 @@ from bot.status import (
     exemption_note,
     is_late,
 )
+from bot.structure import differences_from_json
 
 
 class SubmissionRow(SubmissionFacts, Protocol):
@@ -62,6 +63,8 @@ class SubmissionRow(SubmissionFacts, Protocol):
     def password_protected(self) -> bool: ...
     @property
     def contributor_name(self) -> str | None: ...
+    @property
+    def template_differences(self) -> list[dict[str, Any]] | None: ...
 
 
 def obligation_state(obligation: Obligation, now: datetime) -> ObligationState:
@@ -149,6 +152,7 @@ def _info(s: SubmissionRow, zone: ZoneInfo) -> SubmissionInfo:
         password_protected=s.password_protected,
         contributed_by=s.contributor_name or "",
         adopted=s.adopted_at is not None,
+        differences=differences_from_json(s.template_differences),
     )
 
 
@@ -241,6 +245,7 @@ _UNIT_LIVE_SUBMISSIONS = (
         Submission.withdrawn_at,
         Submission.contributed_by_unit_id,
         Submission.adopted_at,
+        Submission.template_differences,
         _Contributor.name.label("contributor_name"),
     )
     .join(Obligation, Submission.obligation_id == Obligation.id)

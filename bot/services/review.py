@@ -16,6 +16,8 @@ from bot.services.access import Actor, NotAllowed, require_coordinator
 from bot.services.audit import audit
 from bot.services.campaigns import find_campaign
 from bot.services.obligations import COUNTS_AS_DELIVERY
+from bot.structure import Difference, differences_from_json
+from bot.wording.templates import differences_text
 
 REVIEW_PAGE = 10
 
@@ -33,6 +35,7 @@ class ReviewItem:
     uploader: str
     status: str
     password_protected: bool = False
+    differences: tuple[Difference, ...] = ()  # how it differs from its template (the flag)
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ def _item(submission: Submission) -> ReviewItem:
         submission.uploader_name,
         submission.review_status,
         submission.password_protected,
+        differences_from_json(submission.template_differences),
     )
 
 
@@ -133,6 +137,18 @@ def accept(uow: UnitOfWork, actor: Actor, submission_id: int, now: datetime) -> 
     item = _item(submission)
     uow.commit()
     return item
+
+
+def return_for_differences(
+    uow: UnitOfWork, actor: Actor, submission_id: int, now: datetime
+) -> Returned:
+    """[按模板差异退回]: return the submission with how it differs from its template as the
+    reason (a normal return: the unit is told)."""
+    differences = _item(_waiting(uow, submission_id, actor)).differences
+    if not differences:
+        raise NotAllowed(texts.REVIEW_NO_DIFFERENCES)
+    # The reason is stored as plain text, as if the coordinator had typed it.
+    return return_submission(uow, actor, submission_id, differences_text(differences), now)
 
 
 def return_submission(

@@ -20,7 +20,15 @@ from bot.structure.comparing import (
     template_evidence,
 )
 from bot.structure.reading import extract, header_of
-from bot.structure.shapes import Difference, DifferenceKind, Kind, SheetHeader, Structure
+from bot.structure.shapes import (
+    Difference,
+    DifferenceKind,
+    Kind,
+    SheetHeader,
+    Structure,
+    differences_from_json,
+    differences_json,
+)
 
 __all__ = [
     "Difference",
@@ -31,6 +39,8 @@ __all__ = [
     "closest_template",
     "compare",
     "compare_with_templates",
+    "differences_from_json",
+    "differences_json",
     "extract",
     "header_of",
     "header_similarity",

@@ -4,8 +4,9 @@ differ: plain values, stored with a template as JSON (bot.models.Template.struct
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 log = logging.getLogger(__name__)
 
@@ -88,3 +89,27 @@ class Difference:
     kind: DifferenceKind
     names: tuple[str, ...] = ()
     where: str = ""
+
+
+# Stored on a submission (bot.models.Submission.template_differences), read back for /review,
+# the receipt of a move and the summary workbook.
+
+
+def differences_json(differences: Sequence[Difference]) -> list[dict[str, Any]] | None:
+    """As stored on a submission (None when nothing differs)."""
+    if not differences:
+        return None
+    return [{"kind": d.kind, "names": list(d.names), "where": d.where} for d in differences]
+
+
+def differences_from_json(document: list[dict[str, Any]] | None) -> tuple[Difference, ...]:
+    """As stored by `differences_json`; unreadable entries are left out."""
+    found = []
+    for entry in document or ():
+        try:
+            kind = cast(DifferenceKind, str(entry["kind"]))
+            names = tuple(str(n) for n in entry["names"])
+            found.append(Difference(kind, names, str(entry.get("where", ""))))
+        except (KeyError, TypeError, AttributeError):
+            log.warning("unreadable stored difference: %r", entry)
+    return tuple(found)

@@ -12,6 +12,7 @@ from bot.services.review import Returned, ReviewItem, ReviewQueue
 from bot.sizes import human_size
 from bot.wording import Escape, plain
 from bot.wording.owe import summary_lines
+from bot.wording.templates import differences_text
 
 
 def _named(item: ReviewItem, escape: Escape) -> dict[str, object]:
@@ -40,7 +41,13 @@ def review_item_text(item: ReviewItem, timezone: str, escape: Escape = plain) ->
         when=when,
         version=item.version,
     )
-    return f"{text} {texts.PASSWORD_PROTECTED_MARK}" if item.password_protected else text
+    if item.password_protected:
+        text = f"{text} {texts.PASSWORD_PROTECTED_MARK}"
+    if item.differences:  # the flag: the coordinator may return it for that in one tap
+        text += "\n" + texts.REVIEW_DIFFERS_MARK.format(
+            differences=differences_text(item.differences, escape)
+        )
+    return text
 
 
 def accepted_text(item: ReviewItem, escape: Escape = plain) -> str:

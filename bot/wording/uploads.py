@@ -20,6 +20,7 @@ from bot.services.uploads.results import (
 from bot.sizes import human_size
 from bot.wording import Escape
 from bot.wording import plain as _plain
+from bot.wording.templates import differences_text
 
 
 def receipt(filed: Filed, escape: Escape = _plain) -> str:
@@ -37,6 +38,8 @@ def receipt(filed: Filed, escape: Escape = _plain) -> str:
     )
     if filed.password_protected:
         where += "\n" + texts.UPLOAD_PASSWORD_NOTE
+    if filed.differences:  # still filed: the coordinator decides whether to return it
+        where += "\n" + differences_text(filed.differences, escape)
     if filed.lead and not filed.still_owed:
         return where
     return f"{where}\n{still_owed(filed, escape)}"
@@ -129,6 +132,8 @@ def moved(move: Moved, escape: Escape = _plain) -> str:
         number=escape(filed.number),
         title=escape(filed.title),
     )
+    if filed.differences:
+        where += "\n" + differences_text(filed.differences, escape)
     return f"{where}\n{still_owed(filed, escape)}"
 
 

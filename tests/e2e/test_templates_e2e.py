@@ -118,3 +118,74 @@ async def test_contacts_may_not_attach_templates_and_their_captioned_file_is_not
     assert not_theirs.plain_text == "指标4不是【县人民政府】的报送任务。"
     [owe] = await bot.say(government, government, "/owe")
     assert not [b for b in button_texts(owe) if "模板" in b]
+
+
+async def test_a_template_sent_back_blank_is_refused_and_a_filled_one_missing_a_column_is_flagged(
+    bot: Bot, tmp_path: Path
+) -> None:
+    coordinator = bot.coordinator
+    assert coordinator is not None
+    blank = opinion_template(tmp_path)
+    await bot.upload(coordinator, coordinator, "舆情信息表模板.xlsx", blank, caption="/template 2")
+    government = await bot.add_contact("县人民政府")
+    [owe] = await bot.say(government, government, "/owe")
+    received = await bot.press(government, owe, "📎 模板 2")
+    assert received.data == blank
+    await bot.silence(government)
+
+    # Sent straight back, unfilled: told so, and nothing is filed or asked about.
+    answer = await bot.upload(government, government, "舆情信息表模板.xlsx", blank)
+    assert answer.plain_text.startswith("这是空白模板，请填写后再发")
+    assert button_texts(answer) == []
+    assert bot.submissions() == []
+
+    # Filled in, but without the 移送时间 column: filed, and told what differs.
+    without = tuple(c for c in OPINION if c != "移送时间")
+    filled = make_xlsx(
+        tmp_path / "filled.xlsx",
+        "舆情信息表",
+        [("舆情信息表",), without, (1, "某舆情", "2023-09-01", "县融媒体中心", "已处置")],
+    ).read_bytes()
+    receipt = await bot.upload(government, government, "指标2 舆情信息表.xlsx", filled)
+    assert receipt.plain_text.startswith("✅ 已登记到 指标2")
+    assert "与模板不一致：缺少列『移送时间』" in receipt.plain_text
+    [submission] = bot.submissions()
+    assert submission.template_differences == [
+        {"kind": "missing_columns", "names": ["移送时间"], "where": ""}
+    ]
+
+    # /review flags it; one tap returns it with the differences as the reason.
+    [_header, item] = await bot.say(coordinator, coordinator, "/review", count=2)
+    assert "⚠️ 与模板不一致：缺少列『移送时间』" in item.plain_text
+    returned = await bot.press(coordinator, item, "按模板差异退回")
+    assert returned.plain_text.startswith("↩ 已退回：#")
+    assert returned.plain_text.endswith("原因：与模板不一致：缺少列『移送时间』")
+    [notice] = await bot.emu.wait_for_messages(government, timeout=10)
+    assert "与模板不一致：缺少列『移送时间』" in notice.plain_text
+    [back] = bot.submissions()
+    assert back.review_status == "returned"
+    assert back.review_comment == "与模板不一致：缺少列『移送时间』"
+
+
+async def test_a_reminder_carries_template_buttons_for_the_owed_indicators_that_have_them(
+    bot: Bot,
+) -> None:
+    bot.db.run(
+        import_templates,
+        Actor.operator(),
+        bot.runtime.store,
+        template_folder(SEED_WORKBOOK),
+        SEED_NOW,
+    )
+    coordinator = bot.coordinator
+    assert coordinator is not None
+    officer = bot.person("李警官")
+    police = await bot.group("公安局工作群", [officer], bind="公安局")
+    await bot.silence(police)
+    await bot.say(coordinator, coordinator, "/remind 公安局")
+    [reminder] = await bot.emu.wait_for_messages(police, timeout=10)
+    assert "催办【公安局】" in reminder.plain_text
+    # 公安局 owes 4, 5 and 7; 4 and 7 have templates: the same buttons as /owe's.
+    assert button_texts(reminder) == ["📎 模板 4", "📎 模板 7"]
+    received = await bot.press(officer, reminder, "📎 模板 7")
+    assert received.filename == "指标7_移送案件信息表.xlsx"

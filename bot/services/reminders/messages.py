@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.models import Campaign, Chat, ReminderDispatch, Unit
 from bot.reminder_results import DigestMessage, Outgoing, ReminderMessage, UnreachableNotice
+from bot.services.handouts import owed_with_templates
 from bot.services.obligations import load_obligations, obligation_state, owe_report
 from bot.services.reminders.ledger import (
     DIGEST_RULE,
@@ -66,6 +67,7 @@ def reminder_message(
         timezone=campaign.timezone,
         manual=row.rule == MANUAL_RULE,
         supported=report.support_owed,
+        templates=owed_with_templates(session, report),
     )
 
 

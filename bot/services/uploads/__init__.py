@@ -42,6 +42,7 @@ from bot.services.uploads.receive import CHOICES_SHOWN, admit_upload, receive_up
 from bot.services.uploads.results import (
     Admitted,
     Adopted,
+    BlankTemplate,
     Cancelled,
     Choice,
     Duplicate,
@@ -62,6 +63,7 @@ __all__ = [
     "Admitted",
     "Adopted",
     "AlreadyLinked",
+    "BlankTemplate",
     "Cancelled",
     "Choice",
     "ChoiceGone",

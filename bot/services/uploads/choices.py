@@ -15,6 +15,7 @@ from bot.models import Campaign, PendingUpload, Submission, Unit
 from bot.refusals import Refusal
 from bot.services.access import Actor, NotAllowed
 from bot.services.audit import audit
+from bot.services.uploads.checking import TemplateCheck
 from bot.services.uploads.files import FileFacts
 from bot.services.uploads.filing import choices_for, file_submission, filed, filing_targets
 from bot.services.uploads.results import (
@@ -26,6 +27,8 @@ from bot.services.uploads.results import (
     NeedsChoice,
     Withdrawn,
 )
+from bot.storage import FileStore
+from bot.structure import Difference
 
 
 class ChoiceGone(Refusal):
@@ -43,9 +46,15 @@ def all_choices(uow: UnitOfWork, actor: Actor, pending_id: int) -> NeedsChoice:
 
 
 def choose_indicator(
-    uow: UnitOfWork, actor: Actor, pending_id: int, number: str, now: datetime
+    uow: UnitOfWork,
+    actor: Actor,
+    pending_id: int,
+    number: str,
+    now: datetime,
+    store: FileStore | None = None,
 ) -> Filed:
-    """File a pending upload to the indicator the person picked (its uploader is kept)."""
+    """File a pending upload to the indicator the person picked (its uploader is kept),
+    compared with that indicator's template when `store` holds the file."""
     session = uow.session
     pending = _open_pending(session, actor, pending_id)
     campaign = session.get_one(Campaign, pending.campaign_id)
@@ -65,6 +74,7 @@ def choose_indicator(
         "chosen",
         float(score) if score is not None else None,
         now,
+        _differences(uow, campaign, facts, number, store),
     )
     pending.resolved_at = now
     pending.resolution = f"chosen:{number}"
@@ -119,9 +129,15 @@ def reclassify_choices(uow: UnitOfWork, actor: Actor, submission_id: int) -> Mov
 
 
 def reclassify(
-    uow: UnitOfWork, actor: Actor, submission_id: int, number: str, now: datetime
+    uow: UnitOfWork,
+    actor: Actor,
+    submission_id: int,
+    number: str,
+    now: datetime,
+    store: FileStore | None = None,
 ) -> Moved:
-    """Move a submission to another indicator of its unit: withdrawn there, filed here."""
+    """Move a submission to another indicator of its unit: withdrawn there, filed here (and
+    compared with that indicator's template when `store` holds the file)."""
     session = uow.session
     old = _own_submission(session, actor, submission_id)
     obligation = old.obligation
@@ -131,19 +147,28 @@ def reclassify(
     if number not in own:
         raise NotAllowed(texts.UPLOAD_NOT_YOURS)
     old.withdrawn_at = now
+    facts = FileFacts.of(old)
     moved = file_submission(
         session,
         actor,
         campaign,
         unit,
         own[number],
-        FileFacts.of(old),
+        facts,
         "corrected",
         None,
         now,
+        _differences(uow, campaign, facts, number, store),
     )
     old_number = obligation.indicator.number
     return Moved(old_number, filed(uow, campaign, unit, moved))
+
+
+def _differences(
+    uow: UnitOfWork, campaign: Campaign, facts: FileFacts, number: str, store: FileStore | None
+) -> tuple[Difference, ...]:
+    path = store.path_for(facts.storage_key) if store is not None else None
+    return TemplateCheck(uow, campaign, facts.filename, path).differences(number)
 
 
 def _may_handle(actor: Actor, unit_name: str) -> None:

@@ -3,6 +3,7 @@ the unit supports (a contribution): the step receiving, choosing and moving shar
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,6 +18,7 @@ from bot.services.obligations import still_owed, unit_obligation_rows
 from bot.services.supports import supported_obligations
 from bot.services.uploads.files import FileFacts
 from bot.services.uploads.results import Choice, Filed
+from bot.structure import Difference, differences_json
 
 # Statements of the upload path, built once (see bot.db.run_prepared): every upload runs them.
 _LAST_VERSION = select(func.max(Submission.version)).where(
@@ -67,6 +69,7 @@ class Filing:
     method: str
     obligation: OwnObligation
     password_protected: bool = False
+    differences: tuple[Difference, ...] = ()
 
 
 def file_submission(
@@ -79,8 +82,10 @@ def file_submission(
     method: str,
     score: float | None,
     now: datetime,
+    differences: Sequence[Difference] = (),
 ) -> Filing:
-    """Add the next version of the obligation's submissions (the caller commits)."""
+    """Add the next version of the obligation's submissions (the caller commits), with how
+    it differs from the indicator's template."""
     session.flush()  # a withdrawal in this transaction must be seen by the next query
     last = run_prepared(session, _LAST_VERSION, obligation_id=obligation.obligation_id).scalar()
     submission_id: int = run_prepared(
@@ -93,6 +98,7 @@ def file_submission(
         match_method=method,
         match_score=score,
         contributed_by_unit_id=unit.id if obligation.lead else None,
+        template_differences=differences_json(differences),
     ).scalar_one()
     audit(
         session,
@@ -104,7 +110,13 @@ def file_submission(
         method=method,
     )
     return Filing(
-        submission_id, facts.filename, facts.size, method, obligation, facts.password_protected
+        submission_id,
+        facts.filename,
+        facts.size,
+        method,
+        obligation,
+        facts.password_protected,
+        tuple(differences),
     )
 
 
@@ -127,6 +139,7 @@ def filed(uow: UnitOfWork, campaign: Campaign, unit: Unit, filing: Filing) -> Fi
         filing.password_protected,
         lead,
         told,
+        filing.differences,
     )
 
 

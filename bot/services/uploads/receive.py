@@ -18,7 +18,9 @@ from bot.matching import MatchResult
 from bot.models import Campaign, Indicator, Obligation, PendingUpload, Submission, Unit
 from bot.services.access import Actor, NotAllowed
 from bot.services.campaigns import find_campaign, find_unit
+from bot.services.handouts import is_blank_template
 from bot.services.uploads.admission import check_quota, paced
+from bot.services.uploads.checking import TemplateCheck
 from bot.services.uploads.files import FileFacts, UploadRequest, check_file
 from bot.services.uploads.filing import (
     OwnObligation,
@@ -30,6 +32,7 @@ from bot.services.uploads.filing import (
 from bot.services.uploads.matchers import MatcherCache, match_upload
 from bot.services.uploads.results import (
     Admitted,
+    BlankTemplate,
     Duplicate,
     Ignored,
     NeedsChoice,
@@ -107,6 +110,9 @@ def receive_upload(
     campaign = find_campaign(session, request.campaign_code)
     unit = find_unit(session, unit_name)
     facts = FileFacts.received(request, actor)
+    blank = is_blank_template(uow, campaign, facts.sha256)
+    if blank is not None:
+        return BlankTemplate(blank)  # nothing filed, nothing asked: it has to be filled in
     duplicate = _duplicate_of(session, campaign, unit, facts.sha256)
     if duplicate is not None:
         return duplicate
@@ -118,22 +124,42 @@ def receive_upload(
     if waiting is not None:
         # The same file again while its question is open: ask again, don't open a second one.
         return NeedsChoice(waiting.id, waiting.filename, choices_for(waiting, own)[:CHOICES_SHOWN])
-    # The slow part (a first matcher build, a peek into a PDF) runs here, in the worker
-    # thread the bot calls services in, never on the event loop.
+    # The slow part (a first matcher build, a peek into a PDF, reading a header row) runs
+    # here, in the worker thread the bot calls services in, never on the event loop.
+    path = store.path_for(facts.storage_key)
     result = match_upload(
         matchers.for_campaign(session, campaign),
         unit.name,
         facts.filename,
         facts.caption,
-        store.path_for(facts.storage_key),
+        path,
     )
+    check = TemplateCheck(uow, campaign, facts.filename, path)
     top = result.candidates[0] if result.candidates else None
+    score: float | None
     if result.confident and top is not None and top.indicator in own:
-        filing = file_submission(
-            session, actor, campaign, unit, own[top.indicator], facts, "auto", top.score, now
-        )
-        return filed(uow, campaign, unit, filing)
-    return _ask(uow, campaign, unit, facts, result, own)
+        number, method, score = top.indicator, "auto", top.score
+    else:
+        # Unsure from the name (新建 Microsoft Excel 工作表.xlsx): a header row that is an owed
+        # indicator's template header says where it goes; two alike are asked about first.
+        picked, fitting = check.evidence_pick(own)
+        if picked is None:
+            return _ask(uow, campaign, unit, facts, result, own, fitting)
+        number = picked
+        method, score = "auto", None  # filed by its header row, not by a name's score
+    filing = file_submission(
+        session,
+        actor,
+        campaign,
+        unit,
+        own[number],
+        facts,
+        method,
+        score,
+        now,
+        check.differences(number),
+    )
+    return filed(uow, campaign, unit, filing)
 
 
 # Statements of the upload path, built once (see bot.db.run_prepared): every upload runs them.
@@ -208,9 +234,13 @@ def _ask(
     facts: FileFacts,
     result: MatchResult,
     own: dict[str, OwnObligation],
+    first: list[str] | None = None,
 ) -> NeedsChoice | NotOwed:
-    """Keep a pending question (it survives restarts) and say what to offer."""
-    ranked = [c.indicator for c in result.candidates if c.indicator in own]
+    """Keep a pending question (it survives restarts) and say what to offer: `first` (the
+    indicators whose templates the file fits) ahead of the matcher's ranking."""
+    ranked = list(first or [])
+    ranked += [c.indicator for c in result.candidates if c.indicator in own]
+    ranked = list(dict.fromkeys(ranked))
     ranked += [n for n in own if n not in ranked]
     pending = PendingUpload(
         **facts.columns(),

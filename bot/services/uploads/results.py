@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.progress import OwedIndicator
+from bot.services.templates import TemplateInfo
+from bot.structure import Difference
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class Filed:
     password_protected: bool = False  # the reviewer will need the password from the unit
     lead: str = ""  # a contribution: filed to this lead unit's obligation, not counted yet
     lead_chats: tuple[int, ...] = ()  # where the lead is told of the contribution
+    differences: tuple[Difference, ...] = ()  # how it differs from the indicator's template
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,13 @@ class Duplicate:
     title: str
     version: int
     uploaded_at: datetime
+
+
+@dataclass(frozen=True)
+class BlankTemplate:
+    """One of the campaign's templates sent back unchanged (same bytes): not filed."""
+
+    template: TemplateInfo
 
 
 @dataclass(frozen=True)
@@ -131,4 +141,4 @@ class MoveChoices:
     choices: tuple[Choice, ...]
 
 
-UploadOutcome = Filed | NeedsChoice | NotOwed | Duplicate
+UploadOutcome = Filed | NeedsChoice | NotOwed | Duplicate | BlankTemplate
