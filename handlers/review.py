@@ -27,6 +27,7 @@ from bot.wording.review import (
     returned_text,
     review_item_text,
 )
+from bot.wording.templates import differences_text
 from handlers import keyboards
 from handlers.common import button_of
 from handlers.context import BotContext
@@ -128,7 +129,9 @@ async def return_differing(update: Update, context: BotContext) -> None:
     callback = await button_of(update)
     assert query is not None and callback.args  # noqa: S101 - the pattern guarantees both
     submission_id = int(callback.args[0])
-    returned = await context.act(update, return_for_differences, submission_id, context.now())
+    returned = await context.act(
+        update, return_for_differences, submission_id, context.now(), differences_text
+    )
     await _tell_unit(returned, context)
     await query.edit_message_text(returned_text(returned, html_escape))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,7 +18,6 @@ from bot.services.audit import audit
 from bot.services.campaigns import find_campaign
 from bot.services.obligations import COUNTS_AS_DELIVERY
 from bot.structure import Difference, differences_from_json
-from bot.wording.templates import differences_text
 
 REVIEW_PAGE = 10
 
@@ -140,15 +140,20 @@ def accept(uow: UnitOfWork, actor: Actor, submission_id: int, now: datetime) -> 
 
 
 def return_for_differences(
-    uow: UnitOfWork, actor: Actor, submission_id: int, now: datetime
+    uow: UnitOfWork,
+    actor: Actor,
+    submission_id: int,
+    now: datetime,
+    reason_of: Callable[[Sequence[Difference]], str],
 ) -> Returned:
     """[按模板差异退回]: return the submission with how it differs from its template as the
-    reason (a normal return: the unit is told)."""
+    reason (a normal return: the unit is told). `reason_of` words the differences as plain
+    text (bot.wording.templates.differences_text): services compose no sentences."""
     differences = _item(_waiting(uow, submission_id, actor)).differences
     if not differences:
         raise NotAllowed(texts.REVIEW_NO_DIFFERENCES)
     # The reason is stored as plain text, as if the coordinator had typed it.
-    return return_submission(uow, actor, submission_id, differences_text(differences), now)
+    return return_submission(uow, actor, submission_id, reason_of(differences), now)
 
 
 def return_submission(
