@@ -10,6 +10,7 @@ coordinator's Excel; `_inert` turns every such cell back into a plain string.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
@@ -21,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from bot import texts
 from bot.progress import ObligationState, Summary
-from bot.wording.templates import differences_text
+from bot.structure.sentences import differences_text
 
 GREY = PatternFill("solid", fgColor="EDEDED")  # not responsible; excused
 FILLS = {
@@ -140,12 +141,24 @@ def _register_status_styles(workbook: Workbook) -> dict[str, str]:
     return names
 
 
-def _submissions_sheet(workbook: Workbook, summary: Summary) -> None:
-    sheet = workbook.create_sheet(texts.XLSX_SHEET_SUBMISSIONS)
-    sheet.append([*texts.XLSX_SUBMISSION_HEADERS, texts.SUBMISSIONS_SHEET_DIFFERENCES])
+def _list_sheet(workbook: Workbook, title: str, headers: Sequence[str]) -> Worksheet:
+    """A sheet of rows under one bold, shaded header row."""
+    sheet = workbook.create_sheet(title)
+    sheet.append(list(headers))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
+    return sheet
+
+
+def _widths(sheet: Worksheet, widths: Sequence[int]) -> None:
+    for col, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(col)].width = width
+
+
+def _submissions_sheet(workbook: Workbook, summary: Summary) -> None:
+    headers = [*texts.XLSX_SUBMISSION_HEADERS, texts.SUBMISSIONS_SHEET_DIFFERENCES]
+    sheet = _list_sheet(workbook, texts.XLSX_SHEET_SUBMISSIONS, headers)
     for state in summary.states():
         for sub in state.submissions:
             sheet.append(
@@ -167,8 +180,7 @@ def _submissions_sheet(workbook: Workbook, summary: Summary) -> None:
                 ]
             )
     sheet.freeze_panes = "A2"
-    for col, width in enumerate((14, 6, 30, 6, 40, 12, 14, 20, 12, 10, 24, 20, 10, 40), start=1):
-        sheet.column_dimensions[get_column_letter(col)].width = width
+    _widths(sheet, (14, 6, 30, 6, 40, 12, 14, 20, 12, 10, 24, 20, 10, 40))
 
 
 def _notes_sheet(workbook: Workbook, summary: Summary) -> None:
@@ -177,11 +189,7 @@ def _notes_sheet(workbook: Workbook, summary: Summary) -> None:
     noted = summary.noted()
     if not noted:
         return
-    sheet = workbook.create_sheet(texts.XLSX_SHEET_NOTES)
-    sheet.append(list(texts.XLSX_NOTES_HEADERS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
+    sheet = _list_sheet(workbook, texts.XLSX_SHEET_NOTES, texts.XLSX_NOTES_HEADERS)
     zone = ZoneInfo(summary.timezone)
     for state in noted:
         note = state.exemption
@@ -194,8 +202,7 @@ def _notes_sheet(workbook: Workbook, summary: Summary) -> None:
             shown = deadline.strftime(texts.NOTE_DATETIME_FORMAT) if deadline else ""
             what = [texts.NOTE_EXTENDED.format(deadline=shown), "", "", "", ""]
         sheet.append([state.unit, state.indicator, state.title, *what])
-    for col, width in enumerate((14, 6, 30, 20, 40, 14, 14, 18), start=1):
-        sheet.column_dimensions[get_column_letter(col)].width = width
+    _widths(sheet, (14, 6, 30, 20, 40, 14, 14, 18))
 
 
 def _contributions_sheet(workbook: Workbook, summary: Summary) -> None:
@@ -204,11 +211,7 @@ def _contributions_sheet(workbook: Workbook, summary: Summary) -> None:
     contributions = summary.contributions()
     if not contributions:
         return
-    sheet = workbook.create_sheet(texts.XLSX_SHEET_CONTRIBUTIONS)
-    sheet.append(list(texts.XLSX_CONTRIBUTION_HEADERS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
+    sheet = _list_sheet(workbook, texts.XLSX_SHEET_CONTRIBUTIONS, texts.XLSX_CONTRIBUTION_HEADERS)
     for state, sub in contributions:
         sheet.append(
             [
@@ -222,5 +225,4 @@ def _contributions_sheet(workbook: Workbook, summary: Summary) -> None:
             ]
         )
     sheet.freeze_panes = "A2"
-    for col, width in enumerate((6, 30, 16, 16, 40, 20, 10), start=1):
-        sheet.column_dimensions[get_column_letter(col)].width = width
+    _widths(sheet, (6, 30, 16, 16, 40, 20, 10))

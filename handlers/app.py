@@ -53,6 +53,7 @@ from handlers import (
     templates,
     uploads,
 )
+from handlers.common import PromptReply
 from handlers.context import RUNTIME_KEY, BotContext, Runtime
 from handlers.context import runtime as runtime_of
 from handlers.inbox import InboxBot
@@ -255,7 +256,9 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     add(CallbackQueryHandler(review.accept_submission, pattern=f"^{review.ACCEPT}:"))
     add(CallbackQueryHandler(review.ask_return_reason, pattern=f"^{review.RETURN}:"))
     add(CallbackQueryHandler(review.return_differing, pattern=f"^{review.RETURN_DIFFERENCES}:"))
-    add(MessageHandler(updates & review.ReasonReply(), review.receive_return_reason))
+    add(
+        MessageHandler(updates & PromptReply(texts.REVIEW_ASK_REASON), review.receive_return_reason)
+    )
     add(CommandHandler("export", summary.export, filters=updates))
     add(CommandHandler("selfreport", selfreport.self_report, filters=updates))
 

@@ -6,6 +6,7 @@ import logging
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
+from telegram.ext import filters
 
 from bot import texts
 from bot.refusals import Refusal
@@ -44,3 +45,22 @@ async def button_of(update: Update) -> keyboards.Callback:
     if callback is None:
         raise StaleButton(texts.UPLOAD_CHOICE_GONE)
     return callback
+
+
+class PromptReply(filters.MessageFilter):
+    """A text reply to one of the bot's prompts, known by the prompt's opening words."""
+
+    def __init__(self, template: str) -> None:
+        super().__init__()
+        self.prefix = template.split("{", 1)[0]
+
+    def filter(self, message: Message) -> bool:
+        replied = message.reply_to_message
+        return bool(
+            replied
+            and replied.from_user
+            and replied.from_user.is_bot
+            and replied.text
+            and replied.text.startswith(self.prefix)
+            and message.text
+        )

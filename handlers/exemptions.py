@@ -41,7 +41,7 @@ from bot.wording.exemptions import (
     requests_header,
 )
 from handlers import keyboards
-from handlers.common import button_of
+from handlers.common import PromptReply, button_of
 from handlers.context import BotContext
 from handlers.reminders import parse_deadline_args
 
@@ -49,25 +49,6 @@ ASK = "na"  # [申请不适用] on /owe: obligation id
 APPROVE = "ea"  # [批准]: exemption id
 REFUSE = "er"  # [驳回]: exemption id
 _REF = re.compile(r"#(\d+)")
-
-
-class PromptReply(filters.MessageFilter):
-    """A text reply to one of the bot's prompts, known by the prompt's opening words."""
-
-    def __init__(self, template: str) -> None:
-        super().__init__()
-        self.prefix = template.split("{", 1)[0]
-
-    def filter(self, message: Message) -> bool:
-        replied = message.reply_to_message
-        return bool(
-            replied
-            and replied.from_user
-            and replied.from_user.is_bot
-            and replied.text
-            and replied.text.startswith(self.prefix)
-            and message.text
-        )
 
 
 def _message(update: Update) -> Message:

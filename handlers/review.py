@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
-from telegram.ext import filters
 
 from bot import texts
 from bot.services.exemptions import review_board
@@ -27,7 +26,6 @@ from bot.wording.review import (
     returned_text,
     review_item_text,
 )
-from bot.wording.templates import differences_text
 from handlers import keyboards
 from handlers.common import button_of
 from handlers.context import BotContext
@@ -37,23 +35,7 @@ ACCEPT = "ok"
 RETURN = "rt"
 RETURN_DIFFERENCES = "rd"
 # The reason prompt names the submission as "#<id>"; the reply to it carries the reason.
-_PROMPT_PREFIX = texts.REVIEW_ASK_REASON.split("{", 1)[0]
 _SUBMISSION_REF = re.compile(r"#(\d+)")
-
-
-class ReasonReply(filters.MessageFilter):
-    """A text reply to the bot's "why return it?" prompt."""
-
-    def filter(self, message: Message) -> bool:
-        replied = message.reply_to_message
-        return bool(
-            replied
-            and replied.from_user
-            and replied.from_user.is_bot
-            and replied.text
-            and replied.text.startswith(_PROMPT_PREFIX)
-            and message.text
-        )
 
 
 def _review_keyboard(item: ReviewItem) -> InlineKeyboardMarkup:
@@ -129,9 +111,7 @@ async def return_differing(update: Update, context: BotContext) -> None:
     callback = await button_of(update)
     assert query is not None and callback.args  # noqa: S101 - the pattern guarantees both
     submission_id = int(callback.args[0])
-    returned = await context.act(
-        update, return_for_differences, submission_id, context.now(), differences_text
-    )
+    returned = await context.act(update, return_for_differences, submission_id, context.now())
     await _tell_unit(returned, context)
     await query.edit_message_text(returned_text(returned, html_escape))
 

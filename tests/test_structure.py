@@ -20,7 +20,7 @@ from bot.structure import (
     header_similarity,
     template_evidence,
 )
-from bot.wording.templates import differences_text
+from bot.structure.sentences import differences_text
 from tests.fixtures.office_files import make_docx, make_pdf, make_xlsx
 
 OPINION_COLUMNS = ("序号", "舆情标题", "发布时间", "来源媒体", "移送时间", "处置情况")

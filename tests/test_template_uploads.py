@@ -34,7 +34,6 @@ from bot.storage import FileStore
 from bot.structure import Difference
 from bot.wording import plain
 from bot.wording.review import review_item_text
-from bot.wording.templates import differences_text
 from bot.wording.uploads import moved, receipt
 from bot.workbooks import summary_workbook
 from tests.conftest import DATA, SEED_NOW
@@ -213,17 +212,11 @@ def test_review_flags_a_differing_file_and_returns_it_in_one_tap_with_the_differ
     assert review_item_text(item, queue.timezone).endswith("\n⚠️ 与模板不一致：缺少列『移送时间』")
 
     with pytest.raises(NotAllowed) as refused:
-        templated.run(
-            return_for_differences, COORDINATOR, agrees.submission_id, SEED_NOW, differences_text
-        )
+        templated.run(return_for_differences, COORDINATOR, agrees.submission_id, SEED_NOW)
     assert refused.value.text == texts.REVIEW_NO_DIFFERENCES
     with pytest.raises(NotAllowed):
-        templated.run(
-            return_for_differences, POLICE, filed.submission_id, SEED_NOW, differences_text
-        )
-    returned = templated.run(
-        return_for_differences, COORDINATOR, filed.submission_id, SEED_NOW, differences_text
-    )
+        templated.run(return_for_differences, POLICE, filed.submission_id, SEED_NOW)
+    returned = templated.run(return_for_differences, COORDINATOR, filed.submission_id, SEED_NOW)
     assert returned.reason == "与模板不一致：缺少列『移送时间』"
     with templated.uow() as uow:
         submission = uow.session.get_one(Submission, filed.submission_id)

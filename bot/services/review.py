@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,6 +17,7 @@ from bot.services.audit import audit
 from bot.services.campaigns import find_campaign
 from bot.services.obligations import COUNTS_AS_DELIVERY
 from bot.structure import Difference, differences_from_json
+from bot.structure.sentences import differences_text
 
 REVIEW_PAGE = 10
 
@@ -144,16 +144,14 @@ def return_for_differences(
     actor: Actor,
     submission_id: int,
     now: datetime,
-    reason_of: Callable[[Sequence[Difference]], str],
 ) -> Returned:
     """[按模板差异退回]: return the submission with how it differs from its template as the
-    reason (a normal return: the unit is told). `reason_of` words the differences as plain
-    text (bot.wording.templates.differences_text): services compose no sentences."""
+    reason, in plain words (a normal return: the unit is told)."""
     differences = _item(_waiting(uow, submission_id, actor)).differences
     if not differences:
         raise NotAllowed(texts.REVIEW_NO_DIFFERENCES)
     # The reason is stored as plain text, as if the coordinator had typed it.
-    return return_submission(uow, actor, submission_id, reason_of(differences), now)
+    return return_submission(uow, actor, submission_id, differences_text(differences), now)
 
 
 def return_submission(

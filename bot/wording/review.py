@@ -10,9 +10,9 @@ from bot.package import ExportResult
 from bot.progress import Summary
 from bot.services.review import Returned, ReviewItem, ReviewQueue
 from bot.sizes import human_size
+from bot.structure.sentences import differences_text
 from bot.wording import Escape, plain
 from bot.wording.owe import summary_lines
-from bot.wording.templates import differences_text
 
 
 def _named(item: ReviewItem, escape: Escape) -> dict[str, object]:

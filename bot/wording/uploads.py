@@ -18,9 +18,9 @@ from bot.services.uploads.results import (
     Withdrawn,
 )
 from bot.sizes import human_size
+from bot.structure.sentences import differences_text
 from bot.wording import Escape
 from bot.wording import plain as _plain
-from bot.wording.templates import differences_text
 
 
 def receipt(filed: Filed, escape: Escape = _plain) -> str:
